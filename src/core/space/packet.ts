@@ -29,7 +29,8 @@ export function makePacket(p: {
   icmpType?: number;
   icmpCode?: number;
 }): Packet {
-  if (p.src.family !== p.dst.family) throw new RangeError("Cannot make packet: source and destination families differ");
+  if (p.src.family !== p.dst.family)
+    throw new RangeError("Cannot make packet: source and destination families differ");
   const ports = hasPorts(p.proto);
   const icmp = hasIcmp(p.proto);
   return {
