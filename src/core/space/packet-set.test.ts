@@ -5,6 +5,7 @@ import { parsePrefix, prefixContains, type Prefix } from "../net/prefix.js";
 import { PROTO } from "../net/protocol.js";
 import type { Packet } from "./packet.js";
 import { PacketSpace, type PacketSet } from "./packet-set.js";
+import { boxToSet, decompose, summarize } from "./summarize.js";
 
 // A small universe that a brute-force model can enumerate: a few addresses of each family, ports 0-7 (source
 // 0-1), ICMP types 0-3 and codes 0-1, and four protocols.
@@ -282,6 +283,37 @@ describe("PacketSet sizes", () => {
     expect(set.size()).toBe(1n);
     expect(set.contains(p)).toBe(true);
     expect(set.contains({ ...p, dport: 444 })).toBe(false);
+  });
+});
+
+describe("decompose", () => {
+  it("splits any set into boxes whose union is exactly the set", () => {
+    const s = new PacketSpace();
+    fc.assert(
+      fc.property(expr, (e) => {
+        const set = build(s, e);
+        const { boxes, truncated } = decompose(set, 100_000);
+        if (truncated) return true;
+        const back = s.unionAll(boxes.map((b) => boxToSet(s, b)));
+        const sizes = boxes.reduce((a, b) => a + boxToSet(s, b).size(), 0n);
+        // Equal as sets, and disjoint: the sizes of the boxes add up to the size of the set.
+        return back.equals(set) && sizes === set.size();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("prints services and CIDRs a person can read", () => {
+    const s = new PacketSpace();
+    const set = s
+      .prefix("src", parsePrefix("10.0.0.0/8"))
+      .intersect(s.prefix("dst", parsePrefix("10.30.0.5")))
+      .intersect(s.ports(PROTO.tcp, "dst", 443, 443).union(s.ports(PROTO.tcp, "dst", 8000, 8999)));
+    expect(summarize(set)).toEqual(["tcp/443,8000-8999 from 10.0.0.0/8 to 10.30.0.5"]);
+    expect(summarize(s.none())).toEqual(["nothing"]);
+    expect(summarize(s.family(6).intersect(s.protocol(PROTO.icmpv6)))).toEqual([
+      "icmpv6 from any IPv6 to any IPv6",
+    ]);
   });
 });
 
