@@ -33,7 +33,8 @@ const impure = [
 
 function layerOf(file) {
   const rel = relative(src, file).split(sep).join("/");
-  for (const [prefix, rank] of layers) if (rel === prefix || rel.startsWith(prefix + "/")) return [prefix, rank];
+  for (const [prefix, rank] of layers)
+    if (rel === prefix || rel.startsWith(prefix + "/")) return [prefix, rank];
   return ["src", 99];
 }
 
@@ -52,7 +53,10 @@ for (const file of walk(src)) {
   const rel = relative(root, file);
   const lines = text.split("\n");
   lines.forEach((line, i) => {
-    const m = /^\s*(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/.exec(line);
+    const m =
+      /^\s*(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/.exec(
+        line,
+      );
     const spec = m && (m[1] ?? m[2] ?? m[3]);
     if (spec) {
       if (spec.startsWith(".")) {
@@ -62,11 +66,13 @@ for (const file of walk(src)) {
           problems.push(`${rel}:${i + 1}: ${layer} must not import ${tLayer} ("${spec}")`);
       } else if (layer.startsWith("core")) {
         const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-        if (!corePackages.has(pkg)) problems.push(`${rel}:${i + 1}: the core must not import "${spec}" (I/O or impure package)`);
+        if (!corePackages.has(pkg))
+          problems.push(`${rel}:${i + 1}: the core must not import "${spec}" (I/O or impure package)`);
       }
     }
     if (layer.startsWith("core") && !/^\s*(\/\/|\*)/.test(line)) {
-      for (const [re, what] of impure) if (re.test(line)) problems.push(`${rel}:${i + 1}: the core must not use ${what}`);
+      for (const [re, what] of impure)
+        if (re.test(line)) problems.push(`${rel}:${i + 1}: the core must not use ${what}`);
     }
   });
 }

@@ -300,4 +300,22 @@ export class Bdd {
     }
     return both;
   }
+
+  /** ∃ variables first..last (inclusive): the set with those bits made free. */
+  existsRange(node: number, first: number, last: number): number {
+    const memo = new Map<number, number>();
+    const rec = (n: number): number => {
+      if (n <= TRUE) return n;
+      const v = this.vars[n]!;
+      if (v > last) return n;
+      let r = memo.get(n);
+      if (r !== undefined) return r;
+      const lo = rec(this.lows[n]!);
+      const hi = rec(this.highs[n]!);
+      r = v >= first ? this.or(lo, hi) : this.mk(v, lo, hi);
+      memo.set(n, r);
+      return r;
+    };
+    return rec(node);
+  }
 }

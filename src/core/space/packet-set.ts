@@ -283,3 +283,9 @@ function pickPacket(bdd: Bdd, node: number): Packet {
 }
 
 export { PORT_PROTOCOLS };
+
+/** The services of a set: its packets with addresses and source ports made free. */
+export function projectServices(set: PacketSet): PacketSet {
+  const bdd = set.space.bdd;
+  return set.space.wrap(bdd.existsRange(set.node, FAMILY_VAR, SPORT_FIELD.first + SPORT_FIELD.width - 1));
+}
