@@ -1,6 +1,19 @@
 // IP protocol numbers and names, and which protocols carry ports or ICMP type/code.
 
-export const PROTO = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, ospf: 89, pim: 103, vrrp: 112, sctp: 132 } as const;
+export const PROTO = {
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  icmpv6: 58,
+  ospf: 89,
+  pim: 103,
+  vrrp: 112,
+  sctp: 132,
+} as const;
 
 const byName: ReadonlyMap<string, number> = new Map(Object.entries(PROTO));
 const byNumber: ReadonlyMap<number, string> = new Map(Object.entries(PROTO).map(([k, v]) => [v, k]));

@@ -61,8 +61,7 @@ export function hasErrors(ds: readonly Diagnostic[]): boolean {
 /** Orders diagnostics by file, line, column, so output is stable whatever order checks ran in. */
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
   return [...ds].sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
+    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
   );
 }
 

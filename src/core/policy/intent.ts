@@ -135,7 +135,6 @@ export class Intent {
 
   private servicesNode(atoms: readonly ServiceAtom[]): number {
     const s = this.space;
-    const bdd = s.bdd;
     return s.orAll(
       atoms.map((a): number => {
         switch (a.kind) {
