@@ -5,6 +5,7 @@
 
 import type { Address } from "../net/address.js";
 import { prefixContains, tryParsePrefix } from "../net/prefix.js";
+import { PROTO } from "../net/protocol.js";
 import type { Packet } from "../space/packet.js";
 import { ServiceResolver } from "./services.js";
 import type { Policy, Reference, Rule, ServiceAtom } from "./types.js";
@@ -102,6 +103,9 @@ function inReference(policy: Policy, ref: string, address: Address, visiting: Se
 
 /** Whether a packet matches a service atom; the source port never matters. */
 export function atomMatches(atom: ServiceAtom, packet: Packet): boolean {
+  // ICMP belongs to IPv4 and ICMPv6 to IPv6: neither matches a packet of the other family.
+  if (atom.kind !== "any" && atom.proto === PROTO.icmp && packet.family !== 4) return false;
+  if (atom.kind !== "any" && atom.proto === PROTO.icmpv6 && packet.family !== 6) return false;
   switch (atom.kind) {
     case "any":
       return true;

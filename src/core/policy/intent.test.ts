@@ -232,3 +232,22 @@ describe("the intent agrees with the reference evaluator", () => {
     );
   });
 });
+
+describe("ICMP families", () => {
+  it("binds icmp to IPv4 and icmpv6 to IPv6, in the intent and the evaluator alike", () => {
+    const text = `zones:\n  all: { networks: ["0.0.0.0/0", "::/0"] }\nflows:\n  - { name: ping, from: any, to: any, services: [ping] }\n`;
+    const loaded = loadPolicy([{ path: "p.yaml", text }], { today: TODAY });
+    const v4 = { src: parseAddress("10.0.0.1"), dst: parseAddress("10.0.0.2") };
+    const v6 = { src: parseAddress("2001:db8::1"), dst: parseAddress("2001:db8::2") };
+    const cases: [Packet, "allow" | "deny"][] = [
+      [makePacket({ ...v4, proto: PROTO.icmp, icmpType: 8 }), "allow"],
+      [makePacket({ ...v4, proto: PROTO.icmpv6, icmpType: 128 }), "deny"],
+      [makePacket({ ...v6, proto: PROTO.icmpv6, icmpType: 128 }), "allow"],
+      [makePacket({ ...v6, proto: PROTO.icmp, icmpType: 8 }), "deny"],
+    ];
+    for (const [p, verdict] of cases) {
+      expect(loaded.intent.explain(p).verdict).toBe(verdict);
+      expect(evaluatePacket(loaded.policy, p, { today: TODAY }).verdict).toBe(verdict);
+    }
+  });
+});

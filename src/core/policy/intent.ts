@@ -4,6 +4,7 @@ import { Bdd } from "../space/bdd.js";
 import { formatPacket, type Packet } from "../space/packet.js";
 import { type Direction, PacketSpace, type PacketSet } from "../space/packet-set.js";
 import { formatPrefix, type Prefix } from "../net/prefix.js";
+import { PROTO } from "../net/protocol.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
 import type { ResolvedPolicy, ResolvedRule } from "./resolve.js";
 import type { AddressTerm, Rule, ServiceAtom } from "./types.js";
@@ -135,24 +136,33 @@ export class Intent {
 
   private servicesNode(atoms: readonly ServiceAtom[]): number {
     const s = this.space;
-    return s.orAll(
-      atoms.map((a): number => {
-        switch (a.kind) {
-          case "any":
-            return Bdd.TRUE;
-          case "protocol":
-            return s.protocolNode(a.proto);
-          case "ports":
-            return s.orAll(a.ranges.map((r) => s.portsNode(a.proto, "dst", r.lo, r.hi)));
-          case "icmp":
-            return s.icmp(a.proto, a.type, a.code).node;
-          default: {
-            const never: never = a;
-            throw new TypeError(`Unknown service atom ${JSON.stringify(never)}`);
-          }
-        }
-      }),
-    );
+    return s.orAll(atoms.map((a) => this.familyBound(a, this.atomNode(a))));
+  }
+
+  /** ICMP belongs to IPv4 and ICMPv6 to IPv6 (docs/policy-format.md, Packets). */
+  private familyBound(a: ServiceAtom, node: number): number {
+    if (a.kind === "any") return node;
+    if (a.proto === PROTO.icmp) return this.space.bdd.and(node, this.space.family(4).node);
+    if (a.proto === PROTO.icmpv6) return this.space.bdd.and(node, this.space.family(6).node);
+    return node;
+  }
+
+  private atomNode(a: ServiceAtom): number {
+    const s = this.space;
+    switch (a.kind) {
+      case "any":
+        return Bdd.TRUE;
+      case "protocol":
+        return s.protocolNode(a.proto);
+      case "ports":
+        return s.orAll(a.ranges.map((r) => s.portsNode(a.proto, "dst", r.lo, r.hi)));
+      case "icmp":
+        return s.icmp(a.proto, a.type, a.code).node;
+      default: {
+        const never: never = a;
+        throw new TypeError(`Unknown service atom ${JSON.stringify(never)}`);
+      }
+    }
   }
 }
 

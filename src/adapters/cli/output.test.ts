@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { colorsEnabled, formatTable, plural } from "./output.js";
+
+const io = (isTTY: boolean, env: Record<string, string> = {}) => ({
+  stdout: () => {},
+  stderr: () => {},
+  isTTY,
+  env,
+  cwd: "/",
+  today: "2025-01-01",
+});
+
+describe("formatTable", () => {
+  it("aligns columns on the widest cell, without trailing spaces", () => {
+    expect(
+      formatTable([
+        ["a", "bb", "c"],
+        ["dddd", "e", ""],
+      ]),
+    ).toBe("a     bb  c\ndddd  e\n");
+  });
+
+  it("pads before painting, so colors do not shift columns", () => {
+    const table = formatTable([
+      [{ text: "x", paint: (s) => `<${s}>` }, "y"],
+      ["long", "z"],
+    ]);
+    expect(table).toBe("<x>     y\nlong  z\n");
+  });
+
+  it("counts a dash as one column and can align right", () => {
+    expect(
+      formatTable(
+        [
+          ["—", "1"],
+          ["ab", "10"],
+        ],
+        { right: [1] },
+      ),
+    ).toBe("—    1\nab  10\n");
+  });
+});
+
+describe("colorsEnabled", () => {
+  it("colors only a terminal, unless NO_COLOR is set", () => {
+    expect(colorsEnabled(io(true))).toBe(true);
+    expect(colorsEnabled(io(false))).toBe(false);
+    expect(colorsEnabled(io(true, { NO_COLOR: "1" }))).toBe(false);
+    expect(colorsEnabled(io(true, { NO_COLOR: "" }))).toBe(true);
+  });
+});
+
+describe("plural", () => {
+  it("uses the singular for one only", () => {
+    expect([plural(0, "error"), plural(1, "error"), plural(2, "deny", "denies")]).toEqual([
+      "0 errors",
+      "1 error",
+      "2 denies",
+    ]);
+  });
+});
