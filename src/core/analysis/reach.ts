@@ -39,9 +39,13 @@ export function queryReach(
   const verdict: ReachVerdict = allowed.isEmpty() ? "deny" : denied.isEmpty() ? "allow" : "partial";
   const flows = intent.flows.filter((f) => !f.resolved.expired && f.set.overlaps(allowed)).map((f) => f.rule);
   const blocked = query.intersect(intent.denied);
+  // A deny is involved when it blocks part of the question that some active flow would otherwise allow.
   const denies = intent.denies
     .filter((d) => !d.resolved.expired && d.set.overlaps(blocked))
-    .filter((d) => intent.flows.some((f) => !f.resolved.expired && f.set.intersect(query).overlaps(d.set)))
+    .filter((d) => {
+      const hit = blocked.intersect(d.set);
+      return intent.flows.some((f) => !f.resolved.expired && f.set.overlaps(hit));
+    })
     .map((d) => d.rule);
   const allowedExample = allowed.witness();
   const deniedExample = denied.witness();

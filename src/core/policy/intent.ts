@@ -35,10 +35,14 @@ export class Intent {
   readonly denied: PacketSet;
   private readonly termCache = new Map<string, number>();
   private readonly zoneCache = new Map<string, PacketSet>();
+  private index: DestinationIndex | undefined;
 
   constructor(
     readonly resolved: ResolvedPolicy,
-    readonly space: PacketSpace = new PacketSpace(),
+    // About 500 nodes a flow are created on the way to the intent; sizing the table up front saves rehashing.
+    readonly space: PacketSpace = new PacketSpace(
+      Math.min(1 << 23, Math.max(1 << 16, resolved.flows.length * 512)),
+    ),
   ) {
     const bdd = space.bdd;
     const build = (r: ResolvedRule): RuleSet => ({
@@ -99,12 +103,14 @@ export class Intent {
 
   explain(packet: Packet): PacketExplanation {
     const active: { flows: Rule[]; denies: Rule[]; expired: Rule[] } = { flows: [], denies: [], expired: [] };
-    for (const [list, target] of [
-      [this.flows, active.flows],
-      [this.denies, active.denies],
+    this.index ??= new DestinationIndex([...this.flows, ...this.denies]);
+    const candidates = this.index.candidates(packet);
+    for (const [kind, target] of [
+      ["flow", active.flows],
+      ["deny", active.denies],
     ] as const) {
-      for (const r of list) {
-        if (!r.set.contains(packet)) continue;
+      for (const r of candidates) {
+        if (r.rule.kind !== kind || !r.set.contains(packet)) continue;
         if (r.resolved.expired) active.expired.push(r.rule);
         else target.push(r.rule);
       }
@@ -163,6 +169,49 @@ export class Intent {
         throw new TypeError(`Unknown service atom ${JSON.stringify(never)}`);
       }
     }
+  }
+}
+
+/**
+ * Narrows the rules that can match a packet by its destination: rules are bucketed by the leading bits of their
+ * destination prefixes (16 for IPv4, 32 for IPv6); shorter prefixes go to a list checked for every packet. The
+ * exact check is still the rule's own set, so the index only has to hold a superset.
+ */
+class DestinationIndex {
+  private readonly buckets = new Map<string, RuleSet[]>();
+  private readonly broad: RuleSet[] = [];
+
+  constructor(rules: readonly RuleSet[]) {
+    for (const r of rules) {
+      const keys = new Set<string>();
+      let broad = false;
+      for (const t of r.resolved.to) {
+        const key = DestinationIndex.key(t.prefix.family, t.prefix.value, t.prefix.length);
+        if (key === undefined) broad = true;
+        else keys.add(key);
+      }
+      if (broad) this.broad.push(r);
+      else for (const k of keys) this.bucket(k).push(r);
+    }
+  }
+
+  private bucket(key: string): RuleSet[] {
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = []));
+    return b;
+  }
+
+  private static key(family: 4 | 6, value: bigint, length: number): string | undefined {
+    const bits = family === 4 ? 16 : 32;
+    if (length < bits) return undefined;
+    return `${family}:${value >> BigInt((family === 4 ? 32 : 128) - bits)}`;
+  }
+
+  /** Rules in policy order (flows and denies keep their relative order) that may match the packet. */
+  candidates(p: Packet): RuleSet[] {
+    const key = DestinationIndex.key(p.family, p.dst, p.family === 4 ? 32 : 128)!;
+    const hit = this.buckets.get(key);
+    return hit ? [...this.broad, ...hit] : this.broad;
   }
 }
 

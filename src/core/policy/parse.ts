@@ -97,15 +97,47 @@ function parseFile(source: PolicySource, parts: MutablePolicy, diagnostics: Diag
     if (f.node === undefined || (isScalar(f.node) && f.node.value === null)) return [];
     return fn(f.node, f.loc);
   };
-  parts.zones.push(...read("zones", (n, l) => readZones(r, n, l)));
-  parts.services.push(...read("services", (n, l) => readServices(r, n, l)));
-  parts.assets.push(...read("assets", (n, l) => readAssets(r, n, l)));
-  parts.groups.push(...read("groups", (n, l) => readGroups(r, n, l)));
-  parts.applications.push(...read("applications", (n, l) => readApplications(r, n, l)));
-  parts.flows.push(...read("flows", (n, l) => readRules(r, n, l, "flow")));
-  parts.denies.push(...read("denies", (n, l) => readRules(r, n, l, "deny")));
-  parts.enforcement.push(...read("enforcement", (n, l) => readEnforcement(r, n, l)));
-  parts.assertions.push(...read("assertions", (n, l) => readAssertions(r, n, l)));
+  append(
+    parts.zones,
+    read("zones", (n, l) => readZones(r, n, l)),
+  );
+  append(
+    parts.services,
+    read("services", (n, l) => readServices(r, n, l)),
+  );
+  append(
+    parts.assets,
+    read("assets", (n, l) => readAssets(r, n, l)),
+  );
+  append(
+    parts.groups,
+    read("groups", (n, l) => readGroups(r, n, l)),
+  );
+  append(
+    parts.applications,
+    read("applications", (n, l) => readApplications(r, n, l)),
+  );
+  append(
+    parts.flows,
+    read("flows", (n, l) => readRules(r, n, l, "flow")),
+  );
+  append(
+    parts.denies,
+    read("denies", (n, l) => readRules(r, n, l, "deny")),
+  );
+  append(
+    parts.enforcement,
+    read("enforcement", (n, l) => readEnforcement(r, n, l)),
+  );
+  append(
+    parts.assertions,
+    read("assertions", (n, l) => readAssertions(r, n, l)),
+  );
+}
+
+/** Appends in a loop: spreading a section of 100,000+ entries into push() would overflow the call stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
 }
 
 /** Every map of the document, any depth: a key written twice is an error at the second, naming the first. */

@@ -29,7 +29,9 @@ export class Bdd {
 
   constructor(varCount: number, initialNodes = 1 << 16) {
     this.varCount = varCount;
-    const cap = Math.max(1024, initialNodes);
+    // Capacity is a power of two: the hash tables index with `& mask`.
+    let cap = 1024;
+    while (cap < initialNodes) cap *= 2;
     this.vars = new Int32Array(cap);
     this.lows = new Int32Array(cap);
     this.highs = new Int32Array(cap);
@@ -38,7 +40,7 @@ export class Bdd {
     this.vars[TRUE] = varCount;
     this.table = new Int32Array(cap * 2).fill(-1);
     this.tableMask = cap * 2 - 1;
-    const cacheSize = 1 << 18;
+    const cacheSize = 1 << 20;
     this.cacheKeys = new Int32Array(cacheSize * 3).fill(-1);
     this.cacheVals = new Int32Array(cacheSize);
     this.cacheMask = cacheSize - 1;
@@ -103,7 +105,7 @@ export class Bdd {
       while (this.table[h] !== -1) h = (h + 1) & this.tableMask;
       this.table[h] = n;
     }
-    if (this.cacheMask < cap * 4 - 1 && this.cacheMask < (1 << 23) - 1) {
+    if (this.cacheMask < cap * 2 - 1 && this.cacheMask < (1 << 24) - 1) {
       const size = (this.cacheMask + 1) * 2;
       this.cacheKeys = new Int32Array(size * 3).fill(-1);
       this.cacheVals = new Int32Array(size);

@@ -318,3 +318,12 @@ describe("decompose", () => {
 });
 
 export type { Prefix };
+
+describe("PacketSpace sizing", () => {
+  it("accepts an initial size that is not a power of two and still finds every node", () => {
+    const s = new PacketSpace(5_000_001);
+    let set = s.none();
+    for (let i = 0; i < 200; i++) set = set.union(s.ports(PROTO.tcp, "dst", i * 7, i * 7 + 3));
+    expect(set.size()).toBe(200n * 4n * 65536n * ((1n << 64n) + (1n << 256n)));
+  });
+});

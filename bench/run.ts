@@ -1,0 +1,94 @@
+// `npm run bench`: one JSON line {"name","value","unit"} per measurement on stdout; progress on stderr.
+//
+// node dist/bench/run.js [--policy FILE|DIR] [--flows N] [--assets N] [--zones N] [--seed S] [--only PREFIX,...]
+//   [--packets FILE.jsonl] [--packet-count N] [--queries N] [--pairs N] [--budget-ms N] [--today YYYY-MM-DD]
+
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { readPolicyFiles } from "../src/adapters/fs/policy-files.js";
+import { parsePacketLines } from "./packets-file.js";
+import { type PolicyInput, runSuite, type SuiteOptions } from "./suite.js";
+
+function wholeNumber(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text)) throw new RangeError(`Invalid --${name} "${text}": expected a whole number`);
+  return Number(text);
+}
+
+/**
+ * The suite's options from the command line; reads the files it names. A policy is read as every rampart
+ * command reads it: one YAML file, or every .yaml/.yml file under a folder, in a stable order.
+ */
+export async function suiteOptionsFromArgs(argv: readonly string[]): Promise<SuiteOptions> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      policy: { type: "string" },
+      today: { type: "string" },
+      flows: { type: "string" },
+      assets: { type: "string" },
+      zones: { type: "string" },
+      seed: { type: "string" },
+      only: { type: "string", multiple: true },
+      packets: { type: "string" },
+      "packet-count": { type: "string" },
+      queries: { type: "string" },
+      pairs: { type: "string" },
+      "budget-ms": { type: "string" },
+    },
+  });
+  const seed = wholeNumber("seed", values.seed) ?? 1;
+  const flows = wholeNumber("flows", values.flows);
+  const assets = wholeNumber("assets", values.assets);
+  const zones = wholeNumber("zones", values.zones);
+  let policy: PolicyInput;
+  if (values.policy !== undefined) {
+    const files = await readPolicyFiles(values.policy, process.cwd());
+    if (!files.ok) throw new RangeError(files.message);
+    const today = values.today ?? new Date().toISOString().slice(0, 10);
+    policy = { kind: "sources", sources: files.files.sources, today };
+  } else {
+    policy = {
+      kind: "generated",
+      options: {
+        seed,
+        ...(flows !== undefined && { flows }),
+        ...(assets !== undefined && { assets }),
+        ...(zones !== undefined && { zones }),
+      },
+    };
+  }
+  return {
+    policy,
+    seed,
+    only: (values.only ?? []).flatMap((o) => o.split(",")).filter((o) => o !== ""),
+    ...(values.packets !== undefined && {
+      packets: parsePacketLines(readFileSync(values.packets, "utf8"), values.packets),
+    }),
+    packetCount: wholeNumber("packet-count", values["packet-count"]),
+    queries: wholeNumber("queries", values.queries),
+    pairs: wholeNumber("pairs", values.pairs),
+    budgetMs: wholeNumber("budget-ms", values["budget-ms"]),
+  };
+}
+
+async function main(): Promise<void> {
+  let options: SuiteOptions;
+  try {
+    options = await suiteOptionsFromArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const started = performance.now();
+  runSuite({ ...options, progress: (m) => process.stderr.write(`bench: ${m}\n`) }, (m) =>
+    process.stdout.write(JSON.stringify(m) + "\n"),
+  );
+  process.stderr.write(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  await main();
