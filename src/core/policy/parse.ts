@@ -91,53 +91,26 @@ function parseFile(source: PolicySource, parts: MutablePolicy, diagnostics: Diag
   const metadata = fields.get("metadata");
   if (metadata) r.map(metadata.node, metadata.loc, `"metadata"`);
   const section = (key: (typeof SECTIONS)[number]) => fields.get(key) ?? { node: undefined, loc: start };
-  const read = <T>(key: (typeof SECTIONS)[number], fn: (node: unknown, loc: SourceLocation) => T[]): T[] => {
+  // Appends a section's entries to `into`. An empty section (a key with nothing under it) is allowed and adds
+  // nothing. A loop, not push(...items): spreading 100,000+ entries would overflow the call stack.
+  const read = <T>(
+    into: T[],
+    key: (typeof SECTIONS)[number],
+    fn: (node: unknown, loc: SourceLocation) => T[],
+  ) => {
     const f = section(key);
-    // An empty section (a key with nothing under it) is a placeholder, not a mistake.
-    if (f.node === undefined || (isScalar(f.node) && f.node.value === null)) return [];
-    return fn(f.node, f.loc);
+    if (f.node === undefined || (isScalar(f.node) && f.node.value === null)) return;
+    for (const item of fn(f.node, f.loc)) into.push(item);
   };
-  append(
-    parts.zones,
-    read("zones", (n, l) => readZones(r, n, l)),
-  );
-  append(
-    parts.services,
-    read("services", (n, l) => readServices(r, n, l)),
-  );
-  append(
-    parts.assets,
-    read("assets", (n, l) => readAssets(r, n, l)),
-  );
-  append(
-    parts.groups,
-    read("groups", (n, l) => readGroups(r, n, l)),
-  );
-  append(
-    parts.applications,
-    read("applications", (n, l) => readApplications(r, n, l)),
-  );
-  append(
-    parts.flows,
-    read("flows", (n, l) => readRules(r, n, l, "flow")),
-  );
-  append(
-    parts.denies,
-    read("denies", (n, l) => readRules(r, n, l, "deny")),
-  );
-  append(
-    parts.enforcement,
-    read("enforcement", (n, l) => readEnforcement(r, n, l)),
-  );
-  append(
-    parts.assertions,
-    read("assertions", (n, l) => readAssertions(r, n, l)),
-  );
-}
-
-/** Appends in a loop: spreading a section of 100,000+ entries into push() would overflow the call stack. */
-function append<T>(to: T[], items: readonly T[]): void {
-  for (const item of items) to.push(item);
+  read(parts.zones, "zones", (n, l) => readZones(r, n, l));
+  read(parts.services, "services", (n, l) => readServices(r, n, l));
+  read(parts.assets, "assets", (n, l) => readAssets(r, n, l));
+  read(parts.groups, "groups", (n, l) => readGroups(r, n, l));
+  read(parts.applications, "applications", (n, l) => readApplications(r, n, l));
+  read(parts.flows, "flows", (n, l) => readRules(r, n, l, "flow"));
+  read(parts.denies, "denies", (n, l) => readRules(r, n, l, "deny"));
+  read(parts.enforcement, "enforcement", (n, l) => readEnforcement(r, n, l));
+  read(parts.assertions, "assertions", (n, l) => readAssertions(r, n, l));
 }
 
 /** Every map of the document, any depth: a key written twice is an error at the second, naming the first. */
