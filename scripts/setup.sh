@@ -33,8 +33,8 @@ if [ "$(node_major)" -lt 20 ]; then
 fi
 command -v git >/dev/null || apt_install git
 
-# Test oracles (real tools); empty for now, grows as targets land.
-TEST_PACKAGES=()
+# Test oracles (real tools): the kernel's netfilter front ends, a raw packet sender, Capirca for the benchmark.
+TEST_PACKAGES=(nftables iptables ipset iproute2 python3-scapy python3-capirca)
 if [ "$want_test" = 1 ] && [ ${#TEST_PACKAGES[@]} -gt 0 ]; then apt_install "${TEST_PACKAGES[@]}"; fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -30,7 +30,13 @@ export type DiagnosticCode =
   | "flow-expired"
   | "empty-flow"
   | "assertion-failed"
-  | "unknown-target";
+  | "unknown-target"
+  | "target-refused"
+  | "target-option"
+  | "proof-failed"
+  | "config-syntax"
+  | "config-unsupported"
+  | "config-ignored";
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;

@@ -27,7 +27,7 @@ const RULE_KEYS = [
   "description",
 ] as const;
 const ASSERTION_KEYS = ["name", "from", "to", "service", "services", "expect"] as const;
-const POINT_KEYS = ["target", "zones", "role", "interfaces", "options", "description"] as const;
+const POINT_KEYS = ["target", "zones", "role", "hosts", "interfaces", "options", "description"] as const;
 const ROLES: readonly PointRole[] = ["network", "host"];
 const EXPECTATIONS: readonly Expectation[] = ["allow", "deny"];
 
@@ -165,6 +165,8 @@ export function readEnforcement(r: NodeReader, node: unknown, loc: SourceLocatio
     const zones = zonesField && readPointZones(r, zonesField, `"zones" ${context}`);
     const roleField = fields.get("role");
     const role = roleField && r.choice(roleField.node, roleField.loc, `"role" ${context}`, ROLES);
+    const hostsField = fields.get("hosts");
+    const hosts = hostsField && r.texts(hostsField.node, hostsField.loc, `"hosts" ${context}`, true);
     const interfaces = readInterfaces(r, fields.get("interfaces"), `"interfaces" ${context}`);
     const optionsField = fields.get("options");
     const optionsMap = optionsField && r.map(optionsField.node, optionsField.loc, `"options" ${context}`);
@@ -177,6 +179,7 @@ export function readEnforcement(r: NodeReader, node: unknown, loc: SourceLocatio
       target,
       zones,
       role: role?.value ?? "network",
+      ...(hosts && { hosts }),
       interfaces,
       options,
       ...(description !== undefined && { description }),

@@ -37,6 +37,8 @@ export interface ResolvedPoint {
   readonly point: EnforcementPoint;
   /** Zone names, "all" expanded to every zone; unknown names left out (and reported). */
   readonly zones: string[];
+  /** For `role: host`: the assets the point protects (every address inside its `hosts`), in policy order. */
+  readonly hosts: Asset[];
 }
 
 export interface ResolvedPolicy {
@@ -95,7 +97,10 @@ export function resolvePolicy(
     services: atoms(assertion.services),
   }));
   const zoneNames = policy.zones.map((z) => z.name);
-  const points = policy.enforcement.map((point) => resolvePoint(point, zoneNames, diagnostics));
+  const points = policy.enforcement.map((point) => {
+    const zones = resolvePointZones(point, zoneNames, diagnostics);
+    return { point, zones, hosts: resolvePointHosts(point, zones, spaces, refs, policy.assets, diagnostics) };
+  });
   const resolved: ResolvedPolicy = {
     policy,
     zones: spaces,
@@ -127,12 +132,12 @@ function isExpired(rule: Rule, today: string, diagnostics: Diagnostic[]): boolea
   return true;
 }
 
-function resolvePoint(
+function resolvePointZones(
   point: EnforcementPoint,
   zoneNames: readonly string[],
   diagnostics: Diagnostic[],
-): ResolvedPoint {
-  if (point.zones === "all") return { point, zones: [...zoneNames] };
+): string[] {
+  if (point.zones === "all") return [...zoneNames];
   const zones: string[] = [];
   for (const z of point.zones) {
     if (zoneNames.includes(z.value)) {
@@ -143,7 +148,32 @@ function resolvePoint(
     const message = `Unknown zone "${z.value}"${hint ? `; did you mean "${hint}"?` : ""}`;
     diagnostics.push(diagnostic("unknown-reference", "error", message, z.loc));
   }
-  return { point, zones };
+  return zones;
+}
+
+/** The assets a host-role point protects: those with every address inside its `hosts` (default: its zones). */
+function resolvePointHosts(
+  point: EnforcementPoint,
+  zones: readonly string[],
+  spaces: ReadonlyMap<string, AddressTerm[]>,
+  refs: ReferenceResolver,
+  assets: readonly Asset[],
+  diagnostics: Diagnostic[],
+): Asset[] {
+  if (point.role !== "host") {
+    if (point.hosts)
+      diagnostics.push(
+        diagnostic(
+          "invalid-value",
+          "warning",
+          `"hosts" applies to role "host" only; enforcement point "${point.name}" is a network point`,
+          point.hosts[0]?.loc ?? point.loc,
+        ),
+      );
+    return [];
+  }
+  const terms = point.hosts ? refs.resolve(point.hosts, diagnostics) : zones.flatMap((z) => spaces.get(z) ?? []);
+  return assets.filter((a) => a.addresses.length > 0 && a.addresses.every((n) => termsCover(terms, n.prefix)));
 }
 
 /** An asset placed in a zone must have every address inside that zone's space. */

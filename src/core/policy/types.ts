@@ -108,6 +108,11 @@ export interface EnforcementPoint {
   /** "all" or a list of zone names. */
   readonly zones: "all" | readonly Located<string>[];
   readonly role: PointRole;
+  /**
+   * For `role: host`: references to the addresses of the hosts the point's rules run on. Every asset whose
+   * addresses all lie there is a protected host. Absent: the assets of the point's zones.
+   */
+  readonly hosts?: readonly Reference[];
   /** Zone name → interface name, for targets that bind rules to interfaces. */
   readonly interfaces: Readonly<Record<string, string>>;
   /** Target-specific options, passed through unchanged. */

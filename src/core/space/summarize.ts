@@ -52,7 +52,10 @@ interface Group {
 
 class Limit {
   truncated = false;
-  constructor(public remaining: number) {}
+  constructor(
+    public remaining: number,
+    readonly ranges: number,
+  ) {}
 }
 
 /** Splits the values of one field by the node they lead to, in ascending order, adjacent ranges merged. */
@@ -75,7 +78,7 @@ function partition(bdd: Bdd, node: number, field: FieldLayout, width: number, li
     emitted++;
   };
   const walk = (n: number, depth: number, acc: bigint) => {
-    if (emitted > 4096) {
+    if (emitted > limit.ranges) {
       limit.truncated = true;
       return;
     }
@@ -106,10 +109,10 @@ function isFull(ranges: readonly ValueRange[], full: ValueRange): boolean {
   return ranges.length === 1 && ranges[0]!.lo === full.lo && ranges[0]!.hi === full.hi;
 }
 
-/** Decomposes a set into disjoint boxes, at most `maxBoxes` of them. */
-export function decompose(set: PacketSet, maxBoxes = 200): Decomposition {
+/** Decomposes a set into disjoint boxes, at most `maxBoxes` of them, each field split at most `maxRanges` ways. */
+export function decompose(set: PacketSet, maxBoxes = 200, maxRanges = 4096): Decomposition {
   const bdd = set.space.bdd;
-  const limit = new Limit(maxBoxes);
+  const limit = new Limit(maxBoxes, maxRanges);
   const boxes: PacketBox[] = [];
   for (const pg of partition(bdd, set.node, PROTO_FIELD, PROTO_FIELD.width, limit)) {
     const ports = pg.ranges.every((r) => rangeAll(r, hasPorts));

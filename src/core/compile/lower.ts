@@ -1,0 +1,204 @@
+// Lowering: from the intent to one point's IR, rule by rule, refusing what the target cannot express.
+//
+// Each active flow becomes the boxes of its exact set within the point's scope, in policy order, named after
+// the flow. A target that can drop gets the denies first (only those that cut into a flow there); one that
+// cannot gets each flow with the denies subtracted. A stateless target also gets each flow's replies.
+
+import { hasIcmp, protocolName } from "../net/protocol.js";
+import { diagnostic, type Diagnostic } from "../policy/diagnostics.js";
+import type { RuleSet } from "../policy/intent.js";
+import type { Intent } from "../policy/intent.js";
+import type { Asset } from "../policy/types.js";
+import type { PacketSet } from "../space/packet-set.js";
+import { boxToSet, decompose, type PacketBox } from "../space/summarize.js";
+import { boxToRule, type IrHostRules, type IrOrigin, type IrPoint, type IrRule } from "./ir.js";
+import { replyBoxes } from "./replies.js";
+import type { PointScope } from "./scope.js";
+import type { Target } from "./target.js";
+
+export interface Lowered {
+  readonly ir: IrPoint;
+  readonly diagnostics: Diagnostic[];
+  /** Packets the policy allows that the IR leaves out because the target cannot express them. */
+  readonly refused: PacketSet;
+}
+
+/** Most boxes one rule's set may split into before the point is refused as too fragmented. */
+const MAX_BOXES = 1_000_000;
+
+interface Sink {
+  readonly rules: IrRule[];
+  refused: PacketSet;
+  /** True when a deny could not be written: the caller must lower again with denies subtracted. */
+  denyRefused: boolean;
+}
+
+export function lowerPoint(intent: Intent, scope: PointScope, target: Target): Lowered {
+  const caps = target.capabilities;
+  const point = scope.point.point;
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  const space = intent.space;
+  const active = (rs: readonly RuleSet[]) => rs.filter((r) => !r.resolved.expired);
+  const flows = active(intent.flows);
+  const denies = active(intent.denies);
+
+  if (!caps.roles.includes(point.role)) {
+    diagnostics.push(
+      diagnostic(
+        "target-refused",
+        "error",
+        `Target "${target.id}" has no ${point.role} role; enforcement point "${point.name}" cannot be compiled`,
+        point.loc,
+      ),
+    );
+    return {
+      ir: { point, zones: scope.point.zones, forward: [], hosts: [], replies: !caps.stateful },
+      diagnostics,
+      refused: scope.allowed,
+    };
+  }
+
+  const refuse = (origin: RuleSet, why: string) => {
+    const key = `${origin.rule.name}\u0000${why}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    const what = origin.rule.kind === "flow" ? "Flow" : "Deny";
+    diagnostics.push(
+      diagnostic(
+        "target-refused",
+        "error",
+        `${what} "${origin.rule.name}" cannot be written for enforcement point "${point.name}" (${target.id}): ${why}`,
+        origin.rule.loc,
+      ),
+    );
+  };
+
+  const emit = (
+    sink: Sink,
+    set: PacketSet,
+    action: IrRule["action"],
+    from: RuleSet,
+    kind: IrOrigin["kind"],
+  ) => {
+    if (set.isEmpty()) return;
+    const { boxes, truncated } = decompose(set, MAX_BOXES, MAX_BOXES);
+    if (truncated) {
+      refuse(from, "its packet set splits into too many rules");
+      sink.refused = sink.refused.union(set);
+      if (action === "drop") sink.denyRefused = true;
+      return;
+    }
+    const origin = originOf(from, kind);
+    for (const box of boxes) {
+      const why = unsupported(box, target);
+      if (why !== undefined) {
+        refuse(from, why);
+        if (action === "drop") sink.denyRefused = true;
+        else sink.refused = sink.refused.union(boxToSet(space, box));
+        continue;
+      }
+      sink.rules.push(boxToRule(box, action, origin, from.rule.log));
+    }
+  };
+
+  /** The rules for the traffic within `domain`, or undefined when a deny had to be refused. */
+  const lowerDomain = (domain: PacketSet, subtract: boolean): Sink & { rules: IrRule[] } => {
+    const sink: Sink = { rules: [], refused: space.none(), denyRefused: false };
+    const inDomain = flows.map((f) => ({ f, set: f.set.intersect(domain) })).filter((x) => !x.set.isEmpty());
+    const cut = inDomain.map(({ f, set }) => ({ f, set: set.minus(intent.denied) }));
+    if (!caps.stateful) {
+      // Replies first, so no deny written below can block the return traffic of an allowed connection.
+      for (const { f, set } of cut) {
+        const { boxes } = decompose(set, MAX_BOXES, MAX_BOXES);
+        const replies = boxes.flatMap(replyBoxes);
+        if (replies.length > 0)
+          emit(sink, space.unionAll(replies.map((b) => boxToSet(space, b))), "accept", f, "reply");
+      }
+    }
+    if (subtract) {
+      for (const { f, set } of cut) emit(sink, set, "accept", f, "flow");
+    } else {
+      const union = space.unionAll(inDomain.map((x) => x.set));
+      for (const d of denies) {
+        const set = d.set.intersect(domain);
+        if (set.overlaps(union)) emit(sink, set, "drop", d, "deny");
+      }
+      for (const { f, set } of inDomain) emit(sink, set, "accept", f, "flow");
+    }
+    return sink;
+  };
+
+  const lowerWithFallback = (domain: PacketSet) => {
+    // Denies go first where the target can drop; a deny it cannot write is subtracted instead, never lost.
+    const first = lowerDomain(domain, !caps.deny || !caps.stateful);
+    return first.denyRefused ? lowerDomain(domain, true) : first;
+  };
+
+  let forward: IrRule[] = [];
+  const hosts: IrHostRules[] = [];
+  let refused = space.none();
+  if (point.role === "network") {
+    const sink = lowerWithFallback(scope.renderDomain);
+    forward = sink.rules;
+    refused = sink.refused;
+  } else {
+    const groups: { name: string; assets: readonly Asset[] }[] =
+      caps.hostRules === "shared"
+        ? [{ name: point.name, assets: scope.hosts }]
+        : scope.hosts.map((a) => ({ name: a.name, assets: [a] }));
+    for (const g of groups) {
+      if (g.assets.length === 0) continue;
+      const addresses = g.assets.flatMap((a) => a.addresses.map((n) => n.prefix));
+      const terms = addresses.map((prefix) => ({ prefix, except: [] }));
+      const ingress = lowerWithFallback(scope.renderDomain.intersect(intent.addresses(terms, "dst")));
+      const egress = lowerWithFallback(scope.renderDomain.intersect(intent.addresses(terms, "src")));
+      refused = refused.union(ingress.refused).union(egress.refused);
+      const k8s = g.assets.length === 1 ? g.assets[0]!.k8s : undefined;
+      hosts.push({
+        name: g.name,
+        assets: g.assets,
+        addresses,
+        ...(k8s && { k8s }),
+        ingress: ingress.rules,
+        egress: egress.rules,
+      });
+    }
+  }
+  return {
+    ir: { point, zones: scope.point.zones, forward, hosts, replies: !caps.stateful },
+    diagnostics,
+    refused,
+  };
+}
+
+function originOf(r: RuleSet, kind: IrOrigin["kind"]): IrOrigin {
+  return {
+    kind,
+    name: r.rule.name,
+    ...(r.rule.ticket !== undefined && { ticket: r.rule.ticket }),
+    ...(r.rule.owner !== undefined && { owner: r.rule.owner }),
+  };
+}
+
+/** Why the target cannot express the box, or undefined when it can. */
+function unsupported(box: PacketBox, target: Target): string | undefined {
+  const caps = target.capabilities;
+  if (!caps.families.includes(box.family)) return `the target does not filter IPv${box.family}`;
+  const protos = box.protocols;
+  const anyProtocol = protos.length === 1 && protos[0]!.lo === 0n && protos[0]!.hi === 255n;
+  if (anyProtocol) {
+    if (!caps.anyProtocol) return "the target cannot match every protocol at once";
+  } else if (caps.protocols !== "any") {
+    const allowed = new Set(caps.protocols);
+    for (const r of protos)
+      for (let p = Number(r.lo); p <= Number(r.hi); p++)
+        if (!allowed.has(p)) return `the target cannot match protocol ${protocolName(p) ?? p}`;
+  }
+  if ((box.icmpTypes || box.icmpCodes) && !caps.icmp) {
+    const icmp = protos.some((r) => hasIcmp(Number(r.lo)));
+    if (icmp) return "the target cannot match ICMP types or codes";
+  }
+  if (box.srcPorts && !caps.sourcePorts) return "the target cannot match source ports";
+  return undefined;
+}

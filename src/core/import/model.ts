@@ -1,0 +1,74 @@
+// The contract every importer implements: a configuration file read into exact packet sets, line by line.
+
+import type { Prefix } from "../net/prefix.js";
+import type { Diagnostic } from "../policy/diagnostics.js";
+import type { K8sSelector, PointRole } from "../policy/types.js";
+import type { PacketSet, PacketSpace } from "../space/packet-set.js";
+
+/** Where a rule of a configuration comes from. */
+export interface ConfigSource {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** The line as written (trimmed). */
+  readonly text: string;
+}
+
+/** One rule of an imported configuration, in evaluation order within its list. */
+export interface ImportedRule {
+  /** "other": matched but neither accepts nor drops by itself (a jump, a counter, a log-only rule). */
+  readonly action: "accept" | "drop" | "other";
+  /** The new connections the rule matches, ignoring every rule before it. */
+  readonly match: PacketSet;
+  readonly source: ConfigSource;
+  /** The list the rule belongs to: a chain, an ACL, a zone pair, a security group. */
+  readonly list: string;
+  /** The comment or name attached to the rule (Rampart writes the flow's name there). */
+  readonly label?: string;
+}
+
+/** A host a host-role configuration runs on (or a security group or pod set is bound to). */
+export interface ImportHost {
+  readonly name: string;
+  readonly addresses: readonly Prefix[];
+  readonly k8s?: K8sSelector;
+}
+
+/** What an importer needs to know about the place the configuration runs. */
+export interface ImportContext {
+  readonly space: PacketSpace;
+  readonly role: PointRole;
+  /** Host role: the hosts the configuration protects. */
+  readonly hosts: readonly ImportHost[];
+  /** Zone name → interface name, as the policy's enforcement point gives it. */
+  readonly interfaces: Readonly<Record<string, string>>;
+  /** Packets whose source (or destination) lies in the zone; an empty set for an unknown zone. */
+  zoneSpace(zone: string, dir: "src" | "dst"): PacketSet;
+}
+
+/** A configuration file's text, named as diagnostics should name it. */
+export interface ConfigFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface ImportResult {
+  /** Every new connection the configuration lets through, under the format's documented semantics. */
+  readonly accepted: PacketSet;
+  /** Every rule, with its match set, for attribution and analyses. */
+  readonly rules: ImportedRule[];
+  /**
+   * Constructs that were not fully understood, each with its line. Codes: "config-syntax",
+   * "config-unsupported" (understood but not modelled: the result may be wrong), "config-ignored"
+   * (no effect on filtering).
+   */
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface Importer {
+  /** Lowercase format id: "nftables", "iptables", "cisco-ios". */
+  readonly id: string;
+  readonly description: string;
+  /** Reads the files of one device. Never throws on bad input; problems are diagnostics. */
+  import(files: readonly ConfigFile[], context: ImportContext): ImportResult;
+}
