@@ -11,7 +11,7 @@ import type { PolicySource } from "../src/core/policy/types.js";
 import { formatPacketLine } from "./packets-file.js";
 import { Random } from "./prng.js";
 import { randomPackets } from "./random-packets.js";
-import { type PolicySpec, renderPolicy } from "./policy-yaml.js";
+import { type AssetSpec, type PointSpec, type PolicySpec, renderPolicy } from "./policy-yaml.js";
 import { generateNetwork } from "./generate-network.js";
 import { generateRules } from "./generate-rules.js";
 
@@ -76,9 +76,27 @@ export function generatePolicySpec(options: GenerateOptions = {}): PolicySpec {
       `seed ${seed}, ${flowCount} flows, ${assetCount} assets, ${zones.length} zones; load with today = ${GENERATED_TODAY}`,
     ].join("\n"),
     zones,
-    assets,
+    assets: withK8sWorkloads(assets, rules.enforcement),
     ...rules,
   };
+}
+
+/**
+ * The assets a k8s point protects run as pods: they get a namespace (their zone) and labels the target selects
+ * them by (their role, and their name so that each pod is selected on its own).
+ */
+function withK8sWorkloads(assets: readonly AssetSpec[], points: readonly PointSpec[]): AssetSpec[] {
+  const zones = new Set(
+    points
+      .filter((p) => p.target === "k8s")
+      .flatMap((p) => p.hosts ?? [])
+      .map((ref) => ref.replace(/^zone:/, "")),
+  );
+  return assets.map((a) => {
+    if (!zones.has(a.zone)) return a;
+    const role = a.name.slice(0, a.name.indexOf(`-${a.zone}-`));
+    return { ...a, k8s: { namespace: a.zone, labels: { app: role, instance: a.name } } };
+  });
 }
 
 /** Generates a policy as YAML sources (see GenerateOptions; load it with `{ today: GENERATED_TODAY }`). */

@@ -314,19 +314,47 @@ function generatePoints(world: World, count: number): PointSpec[] {
   const zones = world.zones.map((z) => z.name);
   return Array.from({ length: count }, (_, i): PointSpec => {
     const target = TARGETS[i % TARGETS.length]!;
-    const list =
+    let list: "all" | string[] =
       i === 0 ? "all" : rng.sample(zones, rng.int(Math.min(2, zones.length), Math.min(5, zones.length)));
     const interfaces: Record<string, string> = {};
     if (list !== "all" && ["cisco-ios", "cisco-asa", "junos"].includes(target))
       list.forEach((z, k) => (interfaces[z] = target === "junos" ? `ge-0/0/${k}` : `GigabitEthernet0/${k}`));
+    const role = target === "aws-sg" || target === "k8s" ? "host" : "network";
+    let hosts: string[] | undefined;
+    if (role === "host") {
+      const zone = hostZone(world, list);
+      if (zone !== undefined) {
+        hosts = [`zone:${zone}`];
+        if (list !== "all" && !list.includes(zone)) list = [...list, zone];
+      }
+    }
     return {
       name: POINT_NAMES[i] ?? `fw-${i + 1}`,
       target,
       zones: list,
-      role: target === "aws-sg" || target === "k8s" ? "host" : "network",
+      role,
+      ...(hosts && { hosts }),
       interfaces,
     };
   });
+}
+
+const WORKLOAD_ZONES = ["cloud", "prod"];
+
+/**
+ * The zone whose assets a host-role point protects (the hosts running its rules): an internal zone of the
+ * point that has assets (a cloud or production one first, where workloads run), else the internal zone with the most assets (added to the point). It draws no
+ * random number, so every other generated value stays as it was.
+ */
+function hostZone(world: World, list: "all" | readonly string[]): string | undefined {
+  const count = (zone: string) => world.assetsByZone.get(zone)?.length ?? 0;
+  const inside = internalZones(world).map((z) => z.name);
+  const candidates = list === "all" ? inside : list.filter((z) => inside.includes(z));
+  const own = [...WORKLOAD_ZONES, ...candidates].find((z) => candidates.includes(z) && count(z) > 0);
+  if (own !== undefined) return own;
+  let best: string | undefined;
+  for (const z of inside) if (count(z) > 0 && (best === undefined || count(z) > count(best))) best = z;
+  return best;
 }
 
 /** Assertions that hold by construction: denies restated, and flows that no deny can touch (see generateDeny). */

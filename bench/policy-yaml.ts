@@ -16,6 +16,8 @@ export interface AssetSpec {
   readonly criticality: "low" | "medium" | "high" | "critical";
   readonly data: readonly string[];
   readonly tags: readonly string[];
+  /** A Kubernetes workload (what the k8s target selects pods by). */
+  readonly k8s?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
 }
 
 export interface NamedList {
@@ -48,6 +50,8 @@ export interface PointSpec {
   readonly target: string;
   readonly zones: "all" | readonly string[];
   readonly role: "network" | "host";
+  /** Host role: references to the hosts the point protects (absent: every asset of its zones). */
+  readonly hosts?: readonly string[];
   readonly interfaces: Readonly<Record<string, string>>;
 }
 
@@ -89,7 +93,7 @@ function renderNamedLists(section: string, items: readonly NamedList[]): string[
 
 function renderAssets(assets: readonly AssetSpec[]): string[] {
   const out = ["assets:"];
-  for (const a of assets)
+  for (const a of assets) {
     out.push(
       `  ${a.name}:`,
       `    addresses: ${list(a.addresses)}`,
@@ -99,6 +103,11 @@ function renderAssets(assets: readonly AssetSpec[]): string[] {
       `    data: ${list(a.data)}`,
       `    tags: ${list(a.tags)}`,
     );
+    if (a.k8s) {
+      const labels = Object.entries(a.k8s.labels).map(([k, v]) => `${q(k)}: ${q(v)}`);
+      out.push(`    k8s: { namespace: ${q(a.k8s.namespace)}, labels: { ${labels.join(", ")} } }`);
+    }
+  }
   return out;
 }
 
@@ -132,6 +141,7 @@ function renderEnforcement(points: readonly PointSpec[]): string[] {
   for (const p of points) {
     out.push(`  ${p.name}:`, `    target: ${p.target}`);
     out.push(`    zones: ${p.zones === "all" ? "all" : list(p.zones)}`, `    role: ${p.role}`);
+    if (p.hosts) out.push(`    hosts: ${list(p.hosts)}`);
     const interfaces = Object.entries(p.interfaces);
     if (interfaces.length > 0) {
       out.push("    interfaces:");

@@ -1,6 +1,7 @@
 // Opening a policy for questions: load it, count what it holds, and say which problems block answers.
 
-import type { Diagnostic } from "../core/policy/diagnostics.js";
+import { closestTarget, findTarget } from "../core/compile/targets/index.js";
+import { diagnostic, type Diagnostic, hasErrors, sortDiagnostics } from "../core/policy/diagnostics.js";
 import { type LoadedPolicy, loadPolicy } from "../core/policy/load.js";
 import type { PolicySource } from "../core/policy/types.js";
 
@@ -31,7 +32,9 @@ export interface OpenedPolicy {
 }
 
 export function openPolicy(sources: readonly PolicySource[], options: { today: string }): OpenedPolicy {
-  const loaded = loadPolicy(sources, options);
+  const base = loadPolicy(sources, options);
+  const diagnostics = sortDiagnostics([...base.diagnostics, ...checkTargets(base)]);
+  const loaded: LoadedPolicy = { ...base, diagnostics, ok: !hasErrors(diagnostics) };
   const blocking = loaded.diagnostics.filter((d) => d.severity === "error" && d.code !== "assertion-failed");
   return { loaded, counts: countPolicy(loaded), blocking };
 }
@@ -56,4 +59,23 @@ export function countPolicy(loaded: LoadedPolicy): PolicyCounts {
     errors: ds.filter((d) => d.severity === "error").length,
     warnings: ds.filter((d) => d.severity === "warning").length,
   };
+}
+
+/** Each enforcement point must name a known target that supports its role. */
+export function checkTargets(loaded: LoadedPolicy): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const point of loaded.policy.enforcement) {
+    const id = point.target.value;
+    const target = findTarget(id);
+    if (!target) {
+      const hint = closestTarget(id);
+      const message = `Unknown target "${id}" for enforcement point "${point.name}"${hint ? `; did you mean "${hint}"?` : ""}`;
+      out.push(diagnostic("unknown-target", "error", message, point.target.loc));
+    } else if (!target.capabilities.roles.includes(point.role)) {
+      const roles = target.capabilities.roles.map((r) => `"${r}"`).join(" or ");
+      const message = `Target "${id}" has no role "${point.role}"; enforcement point "${point.name}" needs role ${roles}`;
+      out.push(diagnostic("target-refused", "error", message, point.target.loc));
+    }
+  }
+  return out;
 }

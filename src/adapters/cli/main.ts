@@ -6,13 +6,16 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { isCalendarDate } from "../../core/policy/parse-rules.js";
 import { findPackageRoot, packageVersion } from "../fs/package-root.js";
+import { registerCompile } from "./compile.js";
 import { registerExplain } from "./explain.js";
 import { registerInit } from "./init.js";
 import { CliError, type CliIo, type CommandContext } from "./io.js";
 import { registerMatrix } from "./matrix.js";
 import { colorsEnabled } from "./output.js";
+import { registerPlan } from "./plan.js";
 import { registerQuery } from "./query.js";
 import { registerValidate } from "./validate.js";
+import { registerVerify } from "./verify.js";
 
 export type { CliIo } from "./io.js";
 
@@ -22,7 +25,8 @@ Environment:
   NO_COLOR=1                never color the output (colors are used only on a terminal)
   RAMPART_DEBUG=1           print the stack trace of an internal error
 
-Exit codes: 0 success; 1 the policy has errors (validate) or the verdict differs from --expect;
+Exit codes: 0 success; 1 the policy has errors (validate), the verdict differs from --expect, a
+configuration is not proven equal to the policy (compile, verify), or changes are planned (plan --detailed-exitcode);
 2 usage errors, unreadable files, or a policy too broken to answer questions.
 `;
 
@@ -59,7 +63,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 export function buildProgram(ctx: CommandContext): Command {
   const { io } = ctx;
   const program = new Command("rampart")
-    .description("Network security policy as code: validate a policy, and ask it what may reach what.")
+    .description(
+      "Network security policy as code: validate a policy, ask it what may reach what, compile it to devices.",
+    )
     .version(packageVersion(), "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .helpCommand("help [command]", "show help for a command")
@@ -76,6 +82,9 @@ export function buildProgram(ctx: CommandContext): Command {
   registerMatrix(program, ctx);
   registerQuery(program, ctx);
   registerExplain(program, ctx);
+  registerCompile(program, ctx);
+  registerVerify(program, ctx);
+  registerPlan(program, ctx);
   registerInit(program, ctx);
   return program;
 }

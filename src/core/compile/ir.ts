@@ -3,7 +3,7 @@
 import type { Family } from "../net/address.js";
 import { type Prefix, rangeToPrefixes } from "../net/prefix.js";
 import type { PacketBox, ValueRange } from "../space/summarize.js";
-import type { Asset, EnforcementPoint, K8sSelector } from "../policy/types.js";
+import type { AddressTerm, Asset, EnforcementPoint, K8sSelector } from "../policy/types.js";
 
 /** An inclusive range of small numbers: protocols, ports, ICMP types and codes. */
 export interface NumRange {
@@ -63,6 +63,8 @@ export interface IrPoint {
   readonly point: EnforcementPoint;
   /** The zones between which the point filters. */
   readonly zones: readonly string[];
+  /** Each of those zones' exact address space (longest-prefix resolved): prefixes minus exceptions. */
+  readonly zoneNetworks: ReadonlyMap<string, readonly AddressTerm[]>;
   /** Network role: the rules for forwarded traffic (first match, default drop). Empty for host role. */
   readonly forward: readonly IrRule[];
   /** Host role: the rule sets. Empty for network role. */

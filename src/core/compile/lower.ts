@@ -4,7 +4,7 @@
 // the flow. A target that can drop gets the denies first (only those that cut into a flow there); one that
 // cannot gets each flow with the denies subtracted. A stateless target also gets each flow's replies.
 
-import { hasIcmp, protocolName } from "../net/protocol.js";
+import { PROTO, protocolName } from "../net/protocol.js";
 import { diagnostic, type Diagnostic } from "../policy/diagnostics.js";
 import type { RuleSet } from "../policy/intent.js";
 import type { Intent } from "../policy/intent.js";
@@ -28,6 +28,8 @@ const MAX_BOXES = 1_000_000;
 
 interface Sink {
   readonly rules: IrRule[];
+  /** What could not be written, and why; reported only for the lowering that is kept. */
+  readonly problems: { readonly origin: RuleSet; readonly why: string }[];
   refused: PacketSet;
   /** True when a deny could not be written: the caller must lower again with denies subtracted. */
   denyRefused: boolean;
@@ -38,6 +40,7 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
   const point = scope.point.point;
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
+  const zoneNetworks = new Map(scope.point.zones.map((z) => [z, intent.resolved.zones.get(z) ?? []]));
   const space = intent.space;
   const active = (rs: readonly RuleSet[]) => rs.filter((r) => !r.resolved.expired);
   const flows = active(intent.flows);
@@ -53,11 +56,16 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
       ),
     );
     return {
-      ir: { point, zones: scope.point.zones, forward: [], hosts: [], replies: !caps.stateful },
+      ir: { point, zones: scope.point.zones, zoneNetworks, forward: [], hosts: [], replies: !caps.stateful },
       diagnostics,
       refused: scope.allowed,
     };
   }
+
+  const report = (sink: Sink) => {
+    for (const { origin, why } of sink.problems) refuse(origin, why);
+    return sink;
+  };
 
   const refuse = (origin: RuleSet, why: string) => {
     const key = `${origin.rule.name}\u0000${why}`;
@@ -82,18 +90,24 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
     kind: IrOrigin["kind"],
   ) => {
     if (set.isEmpty()) return;
-    const { boxes, truncated } = decompose(set, MAX_BOXES, MAX_BOXES);
-    if (truncated) {
-      refuse(from, "its packet set splits into too many rules");
-      sink.refused = sink.refused.union(set);
-      if (action === "drop") sink.denyRefused = true;
-      return;
+    // One family at a time: the ICMP type of an IPv6 packet with protocol 1 is then never split on
+    // because an IPv4 rule tests it (equal subtrees merge once the family is fixed).
+    const boxes: PacketBox[] = [];
+    for (const family of [4, 6] as const) {
+      const part = decompose(set.intersect(space.family(family)), MAX_BOXES, MAX_BOXES);
+      boxes.push(...part.boxes);
+      if (part.truncated) {
+        sink.problems.push({ origin: from, why: "its packet set splits into too many rules" });
+        sink.refused = sink.refused.union(set);
+        if (action === "drop") sink.denyRefused = true;
+        return;
+      }
     }
     const origin = originOf(from, kind);
     for (const box of boxes) {
       const why = unsupported(box, target);
       if (why !== undefined) {
-        refuse(from, why);
+        sink.problems.push({ origin: from, why });
         if (action === "drop") sink.denyRefused = true;
         else sink.refused = sink.refused.union(boxToSet(space, box));
         continue;
@@ -102,22 +116,26 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
     }
   };
 
-  /** The rules for the traffic within `domain`, or undefined when a deny had to be refused. */
-  const lowerDomain = (domain: PacketSet, subtract: boolean): Sink & { rules: IrRule[] } => {
-    const sink: Sink = { rules: [], refused: space.none(), denyRefused: false };
+  /**
+   * The rules for the traffic within `domain`. Replies (stateless targets) are those of the allowed traffic
+   * in `replyFrom`: the same domain for a network point; the opposite direction for a host's list.
+   */
+  const lowerDomain = (domain: PacketSet, replyFrom: PacketSet, subtract: boolean): Sink => {
+    const sink: Sink = { rules: [], problems: [], refused: space.none(), denyRefused: false };
     const inDomain = flows.map((f) => ({ f, set: f.set.intersect(domain) })).filter((x) => !x.set.isEmpty());
-    const cut = inDomain.map(({ f, set }) => ({ f, set: set.minus(intent.denied) }));
     if (!caps.stateful) {
       // Replies first, so no deny written below can block the return traffic of an allowed connection.
-      for (const { f, set } of cut) {
-        const { boxes } = decompose(set, MAX_BOXES, MAX_BOXES);
+      for (const f of flows) {
+        const allowed = f.set.intersect(replyFrom).minus(intent.denied);
+        if (allowed.isEmpty()) continue;
+        const { boxes } = decompose(allowed, MAX_BOXES, MAX_BOXES);
         const replies = boxes.flatMap(replyBoxes);
         if (replies.length > 0)
           emit(sink, space.unionAll(replies.map((b) => boxToSet(space, b))), "accept", f, "reply");
       }
     }
     if (subtract) {
-      for (const { f, set } of cut) emit(sink, set, "accept", f, "flow");
+      for (const { f, set } of inDomain) emit(sink, set.minus(intent.denied), "accept", f, "flow");
     } else {
       const union = space.unionAll(inDomain.map((x) => x.set));
       for (const d of denies) {
@@ -129,10 +147,10 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
     return sink;
   };
 
-  const lowerWithFallback = (domain: PacketSet) => {
+  const lowerWithFallback = (domain: PacketSet, replyFrom = domain) => {
     // Denies go first where the target can drop; a deny it cannot write is subtracted instead, never lost.
-    const first = lowerDomain(domain, !caps.deny || !caps.stateful);
-    return first.denyRefused ? lowerDomain(domain, true) : first;
+    const first = lowerDomain(domain, replyFrom, !caps.deny || !caps.stateful);
+    return report(first.denyRefused ? lowerDomain(domain, replyFrom, true) : first);
   };
 
   let forward: IrRule[] = [];
@@ -151,8 +169,10 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
       if (g.assets.length === 0) continue;
       const addresses = g.assets.flatMap((a) => a.addresses.map((n) => n.prefix));
       const terms = addresses.map((prefix) => ({ prefix, except: [] }));
-      const ingress = lowerWithFallback(scope.renderDomain.intersect(intent.addresses(terms, "dst")));
-      const egress = lowerWithFallback(scope.renderDomain.intersect(intent.addresses(terms, "src")));
+      const toHost = scope.renderDomain.intersect(intent.addresses(terms, "dst"));
+      const fromHost = scope.renderDomain.intersect(intent.addresses(terms, "src"));
+      const ingress = lowerWithFallback(toHost, fromHost);
+      const egress = lowerWithFallback(fromHost, toHost);
       refused = refused.union(ingress.refused).union(egress.refused);
       const k8s = g.assets.length === 1 ? g.assets[0]!.k8s : undefined;
       hosts.push({
@@ -166,9 +186,10 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
     }
   }
   return {
-    ir: { point, zones: scope.point.zones, forward, hosts, replies: !caps.stateful },
+    ir: { point, zones: scope.point.zones, zoneNetworks, forward, hosts, replies: !caps.stateful },
     diagnostics,
-    refused,
+    // A refused flow box is written down before denies are taken out of it.
+    refused: refused.intersect(scope.expected),
   };
 }
 
@@ -191,13 +212,18 @@ function unsupported(box: PacketBox, target: Target): string | undefined {
     if (!caps.anyProtocol) return "the target cannot match every protocol at once";
   } else if (caps.protocols !== "any") {
     const allowed = new Set(caps.protocols);
+    const missing: number[] = [];
     for (const r of protos)
-      for (let p = Number(r.lo); p <= Number(r.hi); p++)
-        if (!allowed.has(p)) return `the target cannot match protocol ${protocolName(p) ?? p}`;
+      for (let p = Number(r.lo); p <= Number(r.hi); p++) if (!allowed.has(p)) missing.push(p);
+    if (missing.length === 1) return `the target cannot match protocol ${protocolName(missing[0]!)}`;
+    if (missing.length > 1)
+      return `the target cannot match protocol ${protocolName(missing[0]!)} and ${missing.length - 1} more of its protocols`;
   }
-  if ((box.icmpTypes || box.icmpCodes) && !caps.icmp) {
-    const icmp = protos.some((r) => hasIcmp(Number(r.lo)));
-    if (icmp) return "the target cannot match ICMP types or codes";
+  if (box.icmpTypes || box.icmpCodes) {
+    if (!caps.icmp) return "the target cannot match ICMP types or codes";
+    const own = box.family === 4 ? PROTO.icmp : PROTO.icmpv6;
+    if (protos.length !== 1 || protos[0]!.lo !== BigInt(own) || protos[0]!.hi !== BigInt(own))
+      return `ICMP types are only matched for ${protocolName(own)} in IPv${box.family}`;
   }
   if (box.srcPorts && !caps.sourcePorts) return "the target cannot match source ports";
   return undefined;

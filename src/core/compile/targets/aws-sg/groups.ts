@@ -1,0 +1,134 @@
+// From a host-role IR to security groups: one group per protected asset, its rules as permissions.
+
+import { type Diagnostic, diagnostic } from "../../../policy/diagnostics.js";
+import type { IrHostRules, IrPoint, IrRule } from "../../ir.js";
+import { deviceName, shortHash } from "../../names.js";
+import { coversHost } from "./host-scope.js";
+import { anyPrefix, type Permission, PermissionTable, ruleSpecs } from "./permissions.js";
+
+/** Characters AWS accepts in group names and descriptions (the API reference's list, minus "/"). */
+export const AWS_TEXT = /[A-Za-z0-9 ._\-:()#,@[\]+=&;{}!$*]/;
+/** Characters of a Terraform resource label. */
+const TF_LABEL = /[A-Za-z0-9_-]/;
+/** AWS caps group names, group descriptions and rule descriptions at 255 characters. */
+export const AWS_TEXT_MAX = 255;
+
+export interface SecurityGroup {
+  /** The asset the group protects (its `rampart:asset` tag). */
+  readonly asset: string;
+  readonly groupName: string;
+  readonly groupId: string;
+  readonly description: string;
+  /** The Terraform resource label. */
+  readonly label: string;
+  readonly ingress: Permission[];
+  readonly egress: Permission[];
+}
+
+/** A made-up but stable group id: "sg-" and 17 hex digits from the point and asset names. */
+function groupId(point: string, asset: string): string {
+  const key = `${point}\u0000${asset}`;
+  return `sg-${shortHash(key)}${shortHash(`${key}\u0001`)}${shortHash(`${key}\u0002`).slice(0, 1)}`;
+}
+
+/** Makes names unique: a name already taken gets a hash of what it stands for. */
+function uniqueName(taken: Set<string>, name: string, of: string, max: number): string {
+  let out = name;
+  if (taken.has(out)) out = `${name.slice(0, Math.max(1, max - 9))}-${shortHash(of)}`;
+  taken.add(out);
+  return out;
+}
+
+function terraformLabel(asset: string): string {
+  const clean = deviceName(asset, 64, TF_LABEL);
+  return /^[A-Za-z_]/.test(clean) ? clean : `sg_${clean}`;
+}
+
+interface Reporter {
+  refuse(rule: IrRule, why: string): void;
+  log(rule: IrRule): void;
+}
+
+/** Ingress rules are written by their source, egress rules by their destination; the other side is the host. */
+function permissions(
+  host: IrHostRules,
+  rules: readonly IrRule[],
+  dir: "ingress" | "egress",
+  ir: IrPoint,
+  report: Reporter,
+): Permission[] {
+  const table = new PermissionTable();
+  for (const rule of rules) {
+    if (rule.action !== "accept")
+      throw new TypeError(`The aws-sg target received a ${rule.action} rule; lowering must subtract denies`);
+    const own = dir === "ingress" ? rule.dst : rule.src;
+    const peer = dir === "ingress" ? rule.src : rule.dst;
+    if (!coversHost(own, rule.family, host.addresses, ir.zoneNetworks.values())) {
+      const side = dir === "ingress" ? "destination" : "source";
+      report.refuse(
+        rule,
+        `a security group applies to every address of "${host.name}", and the rule's ${side} is only part of them`,
+      );
+      continue;
+    }
+    const specs = ruleSpecs(rule);
+    if (!specs.ok) {
+      report.refuse(rule, specs.why);
+      continue;
+    }
+    if (rule.log) report.log(rule);
+    for (const spec of specs.specs) table.add(spec, peer ?? [anyPrefix(rule.family)], rule.origin.name);
+  }
+  return table.list();
+}
+
+export function buildGroups(ir: IrPoint): { groups: SecurityGroup[]; diagnostics: Diagnostic[] } {
+  const point = ir.point;
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  const once = (key: string, d: () => Diagnostic) => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    diagnostics.push(d());
+  };
+  const report: Reporter = {
+    refuse: (rule, why) =>
+      once(`refuse\u0000${rule.origin.name}\u0000${why}`, () =>
+        diagnostic(
+          "target-refused",
+          "error",
+          `Flow "${rule.origin.name}" cannot be written for enforcement point "${point.name}" (aws-sg): ${why}`,
+          point.loc,
+        ),
+      ),
+    log: (rule) =>
+      once(`log\u0000${rule.origin.name}`, () =>
+        diagnostic(
+          "target-refused",
+          "warning",
+          `Flow "${rule.origin.name}" asks for logging, which security groups cannot do; turn on VPC Flow Logs for the protected network interfaces`,
+          point.loc,
+        ),
+      ),
+  };
+  const names = new Set<string>();
+  const labels = new Set<string>();
+  const groups = ir.hosts.map((host): SecurityGroup => {
+    const name = deviceName(`rampart-${point.name}-${host.name}`, AWS_TEXT_MAX, AWS_TEXT);
+    return {
+      asset: host.name,
+      groupName: uniqueName(names, name, host.name, AWS_TEXT_MAX),
+      groupId: groupId(point.name, host.name),
+      description: deviceName(`Rampart ${point.name}: asset ${host.name}`, AWS_TEXT_MAX, AWS_TEXT),
+      label: uniqueName(labels, terraformLabel(host.name), host.name, 64),
+      ingress: permissions(host, host.ingress, "ingress", ir, report),
+      egress: permissions(host, host.egress, "egress", ir, report),
+    };
+  });
+  return { groups, diagnostics };
+}
+
+/** A rule description: the flows that need the entry, in policy order, in AWS's characters. */
+export function describeFlows(flows: readonly string[]): string {
+  return deviceName(flows.join(", "), AWS_TEXT_MAX, AWS_TEXT);
+}
