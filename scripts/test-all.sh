@@ -3,6 +3,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_loglevel=error
+# Real-tool oracles (nft, iptables-restore, namespaces, scapy) must run here; a missing one fails its tests,
+# and a missing golden file is an error rather than being written.
+export RAMPART_REQUIRE_ORACLES=1
 mkdir -p test-results
 passed=0
 failed=0
