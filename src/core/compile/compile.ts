@@ -5,6 +5,7 @@ import type { Intent } from "../policy/intent.js";
 import type { ResolvedPoint } from "../policy/resolve.js";
 import { findImporter } from "../import/formats/index.js";
 import type { IrPoint } from "./ir.js";
+import { irRuleSet } from "./ir-set.js";
 import { lowerPoint } from "./lower.js";
 import { importContext, prove, type Proof } from "./prove.js";
 import { replySet } from "./replies.js";
@@ -56,13 +57,12 @@ export function compilePoint(intent: Intent, point: ResolvedPoint): CompiledPoin
   const diagnostics = [...lowered.diagnostics, ...rendered.diagnostics];
   let status: ProofStatus = "proven";
   if (!proof.equivalent) {
-    const refused = target.capabilities.stateful
-      ? lowered.refused
-      : lowered.refused.union(replySet(lowered.refused));
+    const space = intent.space;
+    const byRenderer = space.unionAll((rendered.refused ?? []).map((r) => irRuleSet(space, r)));
+    const left = lowered.refused.union(byRenderer.intersect(scope.expected));
+    const refused = target.capabilities.stateful ? left : left.union(replySet(left));
     const onlyRefused =
-      proof.allowedNotIntended.isEmpty() &&
-      !lowered.refused.isEmpty() &&
-      proof.intendedNotAllowed.isSubsetOf(refused);
+      proof.allowedNotIntended.isEmpty() && !left.isEmpty() && proof.intendedNotAllowed.isSubsetOf(refused);
     status = onlyRefused ? "refused" : "mismatch";
   }
   return { point, target, ir: lowered.ir, scope, ...rendered, diagnostics, proof, status };

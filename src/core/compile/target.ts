@@ -3,7 +3,7 @@
 import type { Family } from "../net/address.js";
 import type { Diagnostic } from "../policy/diagnostics.js";
 import type { PointRole } from "../policy/types.js";
-import type { IrPoint } from "./ir.js";
+import type { IrPoint, IrRule } from "./ir.js";
 
 /** What a target can express; lowering refuses (with a diagnostic) whatever falls outside. */
 export interface TargetCapabilities {
@@ -44,6 +44,11 @@ export interface RenderResult {
   readonly files: OutputFile[];
   /** Problems the target found while rendering (options it does not accept, say). */
   readonly diagnostics: Diagnostic[];
+  /**
+   * IR rules (or parts of them, as IR rules) the renderer could not write exactly, each reported in
+   * `diagnostics`: the proof counts them as refused rather than as a mismatch.
+   */
+  readonly refused?: readonly IrRule[];
   /** Counts for the summary: rules written and named objects (sets, object-groups, address-book entries). */
   readonly stats: { readonly rules: number; readonly objects: number };
 }
