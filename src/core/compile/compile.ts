@@ -42,6 +42,21 @@ export function compilePoint(intent: Intent, point: ResolvedPoint): CompiledPoin
       diagnostics: [unknownTarget(point)],
       status: "not-compiled",
     };
+  if (!target.capabilities.roles.includes(point.point.role))
+    return {
+      point,
+      target,
+      ...none,
+      diagnostics: [
+        diagnostic(
+          "target-refused",
+          "error",
+          `Target "${target.id}" has no role "${point.point.role}"; enforcement point "${point.point.name}" is not compiled`,
+          point.point.target.loc,
+        ),
+      ],
+      status: "not-compiled",
+    };
   const scope = pointScope(intent, point, target.capabilities);
   const lowered = lowerPoint(intent, scope, target);
   const rendered = target.render(lowered.ir);

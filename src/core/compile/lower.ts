@@ -10,11 +10,11 @@ import type { RuleSet } from "../policy/intent.js";
 import type { Intent } from "../policy/intent.js";
 import type { Asset } from "../policy/types.js";
 import type { PacketSet } from "../space/packet-set.js";
-import { boxToSet, decompose, type PacketBox } from "../space/summarize.js";
+import { boxToSet, decompose, type PacketBox, type ValueRange } from "../space/summarize.js";
 import { boxToRule, type IrHostRules, type IrOrigin, type IrPoint, type IrRule } from "./ir.js";
 import { replyBoxes } from "./replies.js";
 import type { PointScope } from "./scope.js";
-import type { Target } from "./target.js";
+import type { Target, TargetCapabilities } from "./target.js";
 
 export interface Lowered {
   readonly ir: IrPoint;
@@ -104,7 +104,7 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
       }
     }
     const origin = originOf(from, kind);
-    for (const box of boxes) {
+    for (const box of boxes.flatMap((b) => splitProtocols(b, caps))) {
       const why = unsupported(box, target);
       if (why !== undefined) {
         sink.problems.push({ origin: from, why });
@@ -227,4 +227,30 @@ function unsupported(box: PacketBox, target: Target): string | undefined {
   }
   if (box.srcPorts && !caps.sourcePorts) return "the target cannot match source ports";
   return undefined;
+}
+
+/**
+ * A box whose protocols the target can match only in part, split into the part it can match (one box, so
+ * it is written) and the rest (refused on its own). Every other box is returned whole.
+ */
+function splitProtocols(box: PacketBox, caps: TargetCapabilities): PacketBox[] {
+  if (caps.protocols === "any") return [box];
+  const wanted = new Set(caps.protocols);
+  const all = box.protocols.length === 1 && box.protocols[0]!.lo === 0n && box.protocols[0]!.hi === 255n;
+  if (all && caps.anyProtocol) return [box];
+  const inside: ValueRange[] = [];
+  const outside: ValueRange[] = [];
+  const add = (list: ValueRange[], p: bigint) => {
+    const last = list[list.length - 1];
+    if (last && last.hi + 1n === p) list[list.length - 1] = { lo: last.lo, hi: p };
+    else list.push({ lo: p, hi: p });
+  };
+  for (const r of box.protocols)
+    for (let p = r.lo; p <= r.hi; p++) add(wanted.has(Number(p)) ? inside : outside, p);
+  if (inside.length === 0 || outside.length === 0) return [box];
+  // Ports and ICMP fields stay valid: the split never adds a protocol to either part.
+  return [
+    { ...box, protocols: inside },
+    { ...box, protocols: outside },
+  ];
 }

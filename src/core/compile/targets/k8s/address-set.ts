@@ -110,26 +110,34 @@ export function toCidrBlocks(a: AddressSet): CidrBlock[] {
   const out: CidrBlock[] = [];
   for (const family of [4, 6] as const) {
     const set = onlyFamily(a, family);
-    if (set.length > 0) out.push(...bestCover(set, { family, value: 0n, length: 0 }).blocks);
+    if (set.length > 0) out.push(...bestCover(set, { family, value: 0n, length: 0 }).blocks());
   }
   return out;
 }
 
 interface Cover {
+  /** ipBlock strings the best form takes. */
   readonly cost: number;
-  readonly blocks: CidrBlock[];
+  /** Prefixes the node's gaps (addresses not in the set) take. */
+  readonly gaps: number;
+  /** Builds the best form (only for the node finally chosen, so deep recursions stay cheap). */
+  readonly blocks: () => CidrBlock[];
 }
 
 function bestCover(set: AddressSet, node: Prefix): Cover {
   const nodeSet = fromPrefixes([node]);
   const inside = intersect(set, nodeSet);
-  if (isEmpty(inside)) return { cost: 0, blocks: [] };
-  if (equals(inside, nodeSet)) return { cost: 1, blocks: [{ cidr: node, except: [] }] };
-  const gaps = toPrefixes(minus(nodeSet, inside));
+  if (isEmpty(inside)) return { cost: 0, gaps: 1, blocks: () => [] };
+  if (equals(inside, nodeSet)) return { cost: 1, gaps: 0, blocks: () => [{ cidr: node, except: [] }] };
   const [left, right] = halves(node);
   const l = bestCover(inside, left);
   const r = bestCover(inside, right);
-  const split = l.cost + r.cost;
-  if (1 + gaps.length < split) return { cost: 1 + gaps.length, blocks: [{ cidr: node, except: gaps }] };
-  return { cost: split, blocks: [...l.blocks, ...r.blocks] };
+  const gaps = l.gaps + r.gaps;
+  if (1 + gaps < l.cost + r.cost)
+    return {
+      cost: 1 + gaps,
+      gaps,
+      blocks: () => [{ cidr: node, except: toPrefixes(minus(nodeSet, inside)) }],
+    };
+  return { cost: l.cost + r.cost, gaps, blocks: () => [...l.blocks(), ...r.blocks()] };
 }

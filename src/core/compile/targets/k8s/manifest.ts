@@ -35,8 +35,10 @@ function originComment(origin: IrOrigin, log: boolean): string {
 }
 
 function ruleObject(rule: PolicyRule, namespace: string, peerKey: "from" | "to"): Record<string, unknown> {
+  // No peers would mean "every peer" to Kubernetes: an empty peer set must never reach this point.
+  if (rule.peers.length === 0) throw new TypeError(`Rule of flow "${rule.origin.name}" has no peers`);
   return {
-    ...(rule.peers.length > 0 && { [peerKey]: rule.peers.map((p) => peerObject(p, namespace)) }),
+    [peerKey]: rule.peers.map((p) => peerObject(p, namespace)),
     ...(rule.ports && { ports: rule.ports.map((p) => ({ ...p })) }),
   };
 }

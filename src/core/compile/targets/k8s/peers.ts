@@ -1,6 +1,7 @@
 // NetworkPolicy peers for an exact address set: whole known pods by selector, every other address by ipBlock.
 
-import { formatPrefix } from "../../../net/prefix.js";
+import type { Family } from "../../../net/address.js";
+import { formatPrefix, type Prefix } from "../../../net/prefix.js";
 import type { K8sSelector } from "../../../policy/types.js";
 import { type AddressSet, intersect, isEmpty, isSubset, minus, toCidrBlocks, union } from "./address-set.js";
 
@@ -25,12 +26,14 @@ export interface Peers {
 }
 
 /**
- * Peers whose union is exactly `set`. A known pod whose addresses all lie in the set is selected by its labels;
- * the rest becomes ipBlocks, with every selected pod's addresses in `except` so that no ipBlock covers a pod
- * the policy means to select (plugins differ on whether ipBlock applies to pod addresses at all).
+ * Peers whose union is exactly `set` in the address families `families` (the protected pod's: no packet of
+ * another family ever leaves or reaches it). A known pod whose addresses of those families all lie in the set
+ * is selected by its labels; the rest becomes ipBlocks, with every selected pod's addresses in `except` so that
+ * no ipBlock covers a pod the policy means to select (plugins differ on whether ipBlock applies to pods).
  */
-export function peersFor(set: AddressSet, pods: readonly KnownPod[]): Peers {
-  const selected = pods.filter((p) => !isEmpty(p.addresses) && isSubset(p.addresses, set));
+export function peersFor(set: AddressSet, pods: readonly KnownPod[], families: readonly Family[]): Peers {
+  const relevant = (p: KnownPod) => p.addresses.filter((r) => families.includes(r.family));
+  const selected = pods.filter((p) => !isEmpty(relevant(p)) && isSubset(relevant(p), set));
   const rest = minus(set, union(...selected.map((p) => p.addresses)));
   const partialPods = pods.filter((p) => !selected.includes(p) && !isEmpty(intersect(p.addresses, rest)));
   const blocks = toCidrBlocks(rest).map((b): Peer => ({
@@ -42,7 +45,7 @@ export function peersFor(set: AddressSet, pods: readonly KnownPod[]): Peers {
 }
 
 /** A prefix as NetworkPolicy wants it: always with a length, so "10.0.0.1/32", never "10.0.0.1". */
-function formatCidr(p: Parameters<typeof formatPrefix>[0]): string {
+function formatCidr(p: Prefix): string {
   const text = formatPrefix(p);
   return text.includes("/") ? text : `${text}/${p.length}`;
 }

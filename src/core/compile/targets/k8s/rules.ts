@@ -1,19 +1,18 @@
 // One pod's IR rules (one direction) as NetworkPolicy rules: per flow, peers grouped by the ports they share.
 //
 // A NetworkPolicy rule is "any of these peers AND any of these ports", for both address families at once,
-// and it always applies to every address of the selected pods. So each flow's boxes are cut into service
-// atoms (one protocol and a port range no box boundary splits); each atom gets the union of the peers of
-// the boxes covering it, and atoms with the same peers share one rule. That is exact, whatever way the
+// and it always applies to every address of the selected pods. So each flow's boxes are cut into regions
+// of peer addresses (ranges no box boundary splits); each region gets the union of the services of the boxes
+// covering it, and regions with the same services share one rule. That is exact, whatever way the
 // decomposition split the flow, and lets a pod's IPv4 and IPv6 addresses meet in one podSelector.
 
 import type { NumRange, IrOrigin, IrRule } from "../../ir.js";
 import {
+  type AddressRange,
   type AddressSet,
   equals,
   fromPrefixes,
   fullFamily,
-  isEmpty,
-  minus,
   onlyFamily,
   union,
 } from "./address-set.js";
@@ -61,9 +60,9 @@ export interface DirectionRules {
 }
 
 /**
- * The rules for one direction of one pod. `own` is the pod's side of each box (dst for ingress, src for
- * egress); NetworkPolicy cannot narrow it below the whole pod, so a box covering part of the pod is left out
- * and reported, never widened.
+ * The rules for one direction of one pod (`podAddresses`: all of its addresses). The pod's side of a box (dst
+ * for ingress, src for egress) cannot be narrowed below the whole pod, so a box covering part of the pod is
+ * left out and reported, never widened.
  */
 export function directionRules(
   irRules: readonly IrRule[],
@@ -73,16 +72,17 @@ export function directionRules(
 ): DirectionRules {
   const rules: PolicyRule[] = [];
   const problems: RuleProblem[] = [];
+  const families = [...new Set(podAddresses.map((r) => r.family))];
   for (const group of byFlow(irRules)) {
     const origin = group[0]!.origin;
     const log = group.some((r) => r.log);
     const { clauses, partial } = clausesOf(group, direction, podAddresses);
     if (partial) problems.push({ kind: "part-of-pod", origin });
-    for (const { peer, ports } of atomGroups(clauses)) {
-      const p = portsOf(ports);
+    for (const { peer, services } of serviceGroups(clauses)) {
+      const p = portsOf(services);
       if (p.portZero) problems.push({ kind: "port-zero", origin });
       if (p.ports?.length === 0) continue;
-      const { peers, partialPods } = peersFor(peer, pods);
+      const { peers, partialPods } = peersFor(peer, pods, families);
       for (const pod of partialPods) problems.push({ kind: "partial-peer", origin, pod });
       rules.push({ origin, log, peers, ...(p.ports && { ports: p.ports }) });
     }
@@ -112,6 +112,18 @@ function protocolValues(ranges: readonly NumRange[]): number[] {
   return out;
 }
 
+function clauseOf(r: IrRule, peer: AddressSet): Clause {
+  return {
+    ...(r.protocols && { protocols: protocolValues(r.protocols) }),
+    ...(r.dstPorts && { ports: r.dstPorts }),
+    peer,
+  };
+}
+
+function setKey(a: AddressSet): string {
+  return JSON.stringify(a.map((r) => [r.family, String(r.lo), String(r.hi)]));
+}
+
 /**
  * The flow's boxes as clauses. A box whose pod side is only part of the pod's addresses of its family is kept
  * when boxes with the same services and peers together cover the whole pod; otherwise it is dropped.
@@ -124,103 +136,93 @@ function clausesOf(
   const clauses: Clause[] = [];
   const pieces = new Map<string, { rule: IrRule; peer: AddressSet; own: AddressSet }>();
   for (const r of group) {
-    const ownPrefixes = direction === "ingress" ? r.dst : r.src;
-    const peerPrefixes = direction === "ingress" ? r.src : r.dst;
+    const [ownPrefixes, peerPrefixes] = direction === "ingress" ? [r.dst, r.src] : [r.src, r.dst];
     const own = ownPrefixes ? fromPrefixes(ownPrefixes) : fullFamily(r.family);
     const peer = peerPrefixes ? fromPrefixes(peerPrefixes) : fullFamily(r.family);
-    const clause = (p: AddressSet): Clause => ({
-      ...(r.protocols && { protocols: protocolValues(r.protocols) }),
-      ...(r.dstPorts && { ports: r.dstPorts }),
-      peer: p,
-    });
     if (equals(own, onlyFamily(podAddresses, r.family))) {
-      clauses.push(clause(peer));
+      clauses.push(clauseOf(r, peer));
       continue;
     }
-    const key = `${r.family}\u0000${serviceKey(r)}\u0000${JSON.stringify(peer.map((x) => [x.lo, x.hi].map(String)))}`;
+    const key = `${r.family}\u0000${serviceKey(r)}\u0000${setKey(peer)}`;
     const prev = pieces.get(key);
     pieces.set(key, { rule: r, peer, own: prev ? union(prev.own, own) : own });
   }
   let partial = false;
   for (const { rule, peer, own } of pieces.values()) {
-    if (!equals(own, onlyFamily(podAddresses, rule.family))) {
-      partial = true;
-      continue;
-    }
-    clauses.push({
-      ...(rule.protocols && { protocols: protocolValues(rule.protocols) }),
-      ...(rule.dstPorts && { ports: rule.dstPorts }),
-      peer,
-    });
+    if (equals(own, onlyFamily(podAddresses, rule.family))) clauses.push(clauseOf(rule, peer));
+    else partial = true;
   }
   return { clauses, partial };
 }
 
-/** One protocol's port range that no clause boundary splits. */
-interface Atom {
-  readonly protocol: number;
-  readonly lo: number;
-  readonly hi: number;
-}
+/** Per port protocol (6, 17, 132), the port ranges; undefined: every protocol. */
+type Services = ReadonlyMap<number, readonly NumRange[]> | undefined;
 
-function covers(c: Clause, a: Atom): boolean {
-  if (!c.protocols) return true;
-  if (!c.protocols.includes(a.protocol)) return false;
-  return !c.ports || c.ports.some((r) => r.lo <= a.lo && a.hi <= r.hi);
-}
-
-function atomsOf(clauses: readonly Clause[]): Atom[] {
-  const atoms: Atom[] = [];
+/** The services of the clauses covering one region of peer addresses, merged. */
+function servicesOf(clauses: readonly Clause[]): Services {
+  if (clauses.some((c) => !c.protocols)) return undefined;
+  const out = new Map<number, NumRange[]>();
   for (const { number } of PORT_PROTOCOLS) {
-    const bounds = new Set([0, 65536]);
-    for (const c of clauses)
-      if (c.protocols?.includes(number)) for (const r of c.ports ?? []) bounds.add(r.lo).add(r.hi + 1);
-    const sorted = [...bounds].sort((a, b) => a - b);
-    for (let i = 0; i + 1 < sorted.length; i++)
-      atoms.push({ protocol: number, lo: sorted[i]!, hi: sorted[i + 1]! - 1 });
+    const rs = clauses
+      .filter((c) => c.protocols!.includes(number))
+      .flatMap((c) => c.ports ?? [{ lo: 0, hi: 65535 }])
+      .sort((a, b) => a.lo - b.lo);
+    const merged: NumRange[] = [];
+    for (const r of rs) {
+      const last = merged[merged.length - 1];
+      if (last && r.lo <= last.hi + 1)
+        merged[merged.length - 1] = { lo: last.lo, hi: Math.max(last.hi, r.hi) };
+      else merged.push(r);
+    }
+    if (merged.length > 0) out.set(number, merged);
   }
-  return atoms;
+  return out;
+}
+
+/** Ranges of peer addresses no clause boundary splits, each with the clauses covering it. */
+function regionsOf(clauses: readonly Clause[]): { region: AddressRange; covering: Clause[] }[] {
+  const out: { region: AddressRange; covering: Clause[] }[] = [];
+  for (const family of [4, 6] as const) {
+    const bounds = new Set<bigint>();
+    for (const c of clauses) for (const r of onlyFamily(c.peer, family)) bounds.add(r.lo).add(r.hi + 1n);
+    const sorted = [...bounds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const region = { family, lo: sorted[i]!, hi: sorted[i + 1]! - 1n };
+      const covering = clauses.filter((c) =>
+        c.peer.some((r) => r.family === family && r.lo <= region.lo && region.lo <= r.hi),
+      );
+      if (covering.length > 0) out.push({ region, covering });
+    }
+  }
+  return out;
 }
 
 /**
- * Peers with the atoms they share. Peers of "every protocol" boxes come first, without ports; atoms then get
- * only the peers beyond those.
+ * The flow's clauses as (peers, services) pairs: each region of peer addresses gets the union of the services
+ * of the clauses covering it, and regions with the same services share one pair. Merging per region is what
+ * makes the result independent of how the decomposition cut the flow into boxes.
  */
-function atomGroups(clauses: readonly Clause[]): { peer: AddressSet; ports?: Atom[] }[] {
-  const any = union(...clauses.filter((c) => !c.protocols).map((c) => c.peer));
-  const out: { peer: AddressSet; ports?: Atom[] }[] = isEmpty(any) ? [] : [{ peer: any }];
-  const byPeer = new Map<string, { peer: AddressSet; ports: Atom[] }>();
-  for (const atom of atomsOf(clauses)) {
-    const peer = minus(
-      union(...clauses.filter((c) => c.protocols && covers(c, atom)).map((c) => c.peer)),
-      any,
-    );
-    if (isEmpty(peer)) continue;
-    const key = JSON.stringify(peer.map((r) => [r.family, String(r.lo), String(r.hi)]));
-    const g = byPeer.get(key);
-    if (g) g.ports.push(atom);
-    else byPeer.set(key, { peer, ports: [atom] });
+function serviceGroups(clauses: readonly Clause[]): { peer: AddressSet; services: Services }[] {
+  const groups = new Map<string, { peer: AddressSet; services: Services }>();
+  for (const { region, covering } of regionsOf(clauses)) {
+    const services = servicesOf(covering);
+    const key = JSON.stringify(services ? [...services] : null);
+    const g = groups.get(key);
+    groups.set(key, { peer: union(g?.peer ?? [], [region]), services });
   }
-  return [...out, ...byPeer.values()];
+  return [...groups.values()];
 }
 
 /**
- * The NetworkPolicy ports of a group of atoms (undefined: every protocol). Port 0 cannot be written (ports
- * are 1-65535), so a range from 0 starts at 1 and `portZero` says so; a protocol's whole range is written
- * without a port.
+ * The NetworkPolicy ports of some services (undefined: every protocol). Port 0 cannot be written (ports are
+ * 1-65535), so a range from 0 starts at 1 and `portZero` says so; a protocol's whole range has no port.
  */
-function portsOf(atoms: readonly Atom[] | undefined): { ports?: PolicyPort[]; portZero: boolean } {
-  if (!atoms) return { portZero: false };
+function portsOf(services: Services): { ports?: PolicyPort[]; portZero: boolean } {
+  if (!services) return { portZero: false };
   const ports: PolicyPort[] = [];
   let portZero = false;
   for (const { number, name } of PORT_PROTOCOLS) {
-    const ranges: { lo: number; hi: number }[] = [];
-    for (const a of atoms.filter((x) => x.protocol === number)) {
-      const last = ranges[ranges.length - 1];
-      if (last && last.hi + 1 === a.lo) last.hi = a.hi;
-      else ranges.push({ lo: a.lo, hi: a.hi });
-    }
-    for (const r of ranges) {
+    for (const r of services.get(number) ?? []) {
       if (r.lo === 0 && r.hi === 65535) {
         ports.push({ protocol: name });
         continue;
