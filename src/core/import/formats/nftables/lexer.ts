@@ -1,0 +1,125 @@
+// Tokens of nft syntax (`nft -f` files and `nft list ruleset` output), and splitting them into statements.
+
+export interface Token {
+  readonly kind: "word" | "string" | "punct" | "nl";
+  readonly text: string;
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+/** A problem found while reading tokens. */
+export interface LexProblem {
+  readonly message: string;
+  readonly token: Token;
+}
+
+const PUNCT = new Set(["{", "}", ";", ",", "=", "(", ")", "!", "<", ">", "&", "|", "^"]);
+const TWO_CHAR = new Set(["!=", "==", "<=", ">=", "<<", ">>"]);
+
+function isSpace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\r" || c === "\f" || c === "\v";
+}
+
+function isWordChar(c: string): boolean {
+  return !isSpace(c) && c !== "\n" && c !== '"' && c !== "#" && !PUNCT.has(c);
+}
+
+/**
+ * Splits text into words, quoted strings, punctuation and newlines. `#` starts a comment to the end of the
+ * line; a backslash before a newline joins the lines. A word that is a lone ":" becomes punctuation.
+ */
+export function tokenize(file: string, text: string, problems: LexProblem[]): Token[] {
+  const out: Token[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  const push = (kind: Token["kind"], t: string, at: number) =>
+    out.push({ kind, text: t, file, line, column: at - lineStart + 1 });
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "\n") {
+      if (out.length > 0 && out[out.length - 1]!.kind !== "nl") push("nl", "\n", i);
+      i++;
+      line++;
+      lineStart = i;
+    } else if (c === "\\" && (text[i + 1] === "\n" || (text[i + 1] === "\r" && text[i + 2] === "\n"))) {
+      i += text[i + 1] === "\n" ? 2 : 3;
+      line++;
+      lineStart = i;
+    } else if (isSpace(c)) {
+      i++;
+    } else if (c === "#") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === '"') {
+      const end = text.indexOf('"', i + 1);
+      const eol = text.indexOf("\n", i + 1);
+      if (end < 0 || (eol >= 0 && eol < end)) {
+        push("string", text.slice(i + 1, eol < 0 ? text.length : eol), i);
+        problems.push({ message: "Unterminated string", token: out[out.length - 1]! });
+        i = eol < 0 ? text.length : eol;
+      } else {
+        push("string", text.slice(i + 1, end), i);
+        i = end + 1;
+      }
+    } else if (TWO_CHAR.has(text.slice(i, i + 2))) {
+      push("punct", text.slice(i, i + 2), i);
+      i += 2;
+    } else if (PUNCT.has(c)) {
+      push("punct", c, i);
+      i++;
+    } else {
+      const start = i;
+      while (i < text.length && isWordChar(text[i]!)) i++;
+      const word = text.slice(start, i);
+      push(word === ":" ? "punct" : "word", word, start);
+    }
+  }
+  return out;
+}
+
+/**
+ * Splits tokens into statements at newlines and semicolons outside braces. Each statement keeps its
+ * braces; empty statements are dropped.
+ */
+export function splitStatements(tokens: readonly Token[]): Token[][] {
+  const out: Token[][] = [];
+  let cur: Token[] = [];
+  let depth = 0;
+  for (const t of tokens) {
+    if (depth === 0 && (t.kind === "nl" || (t.kind === "punct" && t.text === ";"))) {
+      if (cur.length > 0) out.push(cur);
+      cur = [];
+      continue;
+    }
+    if (t.kind === "punct" && t.text === "{") depth++;
+    if (t.kind === "punct" && t.text === "}") depth = Math.max(0, depth - 1);
+    cur.push(t);
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/** True when the token is the punctuation or word `text`. */
+export function isTok(t: Token | undefined, text: string): boolean {
+  return t !== undefined && t.kind !== "string" && t.kind !== "nl" && t.text === text;
+}
+
+/**
+ * The tokens inside the braces that open at `open` (an index of "{"), and the index after the closing
+ * brace. Undefined when the brace is never closed.
+ */
+export function braced(tokens: readonly Token[], open: number): { inner: Token[]; next: number } | undefined {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (isTok(t, "{")) depth++;
+    else if (isTok(t, "}")) {
+      depth--;
+      if (depth === 0) return { inner: tokens.slice(open + 1, i), next: i + 1 };
+    }
+  }
+  return undefined;
+}
