@@ -35,7 +35,9 @@ function ip(ns: string, ...args: string[]): string {
 }
 
 function sysctl(ns: string, ...settings: string[]): void {
-  execFileSync("ip", ["netns", "exec", ns, "sysctl", "-qw", ...settings], { stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync("ip", ["netns", "exec", ns, "sysctl", "-qw", ...settings], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 function macOf(ns: string, iface: string): string {
@@ -108,7 +110,8 @@ function configureRouter(ns: string): void {
 }
 
 export function destroyTopology(t: Topology): void {
-  for (const ns of [t.sender, t.router, t.receiver]) spawnSync("ip", ["netns", "del", ns], { stdio: "ignore" });
+  for (const ns of [t.sender, t.router, t.receiver])
+    spawnSync("ip", ["netns", "del", ns], { stdio: "ignore" });
 }
 
 /** Runs `fn` on a fresh topology, deleted afterwards whatever happens. */
