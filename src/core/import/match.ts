@@ -138,3 +138,36 @@ export function hostAccepts(
   }
   return space.wrap(acc);
 }
+
+/**
+ * How conntrack classifies the first packet of each new connection of the model (Linux 6.x): ICMP other
+ * than the requests that start a connection (echo, timestamp, information, address mask; ICMPv6 echo and
+ * node information query) is INVALID — errors with no connection behind them, replies, unknown types, ICMP
+ * in the wrong IP version — except the ICMPv6 neighbour discovery and multicast listener messages, which
+ * are UNTRACKED. Every other first packet is NEW.
+ */
+export function conntrackClasses(space: PacketSpace): { invalid: PacketSet; untracked: PacketSet } {
+  const types = (proto: number, list: readonly number[]) =>
+    icmpMatch(space, proto, list.map((t) => ({ lo: t, hi: t })));
+  const v4 = space.family(4);
+  const v6 = space.family(6);
+  const icmp = space.protocol(1);
+  const icmpv6 = space.protocol(58);
+  const untracked = types(58, [130, 131, 132, 133, 134, 135, 136, 143]).intersect(v6);
+  const badV4 = icmp.minus(types(1, [8, 13, 15, 17])).union(icmpv6).intersect(v4);
+  const badV6 = icmpv6.minus(types(58, [128, 139])).minus(untracked).union(icmp).intersect(v6);
+  return { invalid: badV4.union(badV6), untracked };
+}
+
+/** The first packets of new connections in the given conntrack states (established, related: none). */
+export function conntrackStates(
+  space: PacketSpace,
+  states: { new: boolean; invalid: boolean; untracked: boolean },
+): PacketSet {
+  const { invalid, untracked } = conntrackClasses(space);
+  let out = space.none();
+  if (states.new) out = invalid.union(untracked).complement();
+  if (states.invalid) out = out.union(invalid);
+  if (states.untracked) out = out.union(untracked);
+  return out;
+}

@@ -5,7 +5,7 @@ import { type Family, tryParseAddress } from "../../../net/address.js";
 import { hostMask, rangeToPrefixes } from "../../../net/prefix.js";
 import { PORT_PROTOCOLS, PROTO } from "../../../net/protocol.js";
 import type { PacketSet, PacketSpace } from "../../../space/packet-set.js";
-import { icmpMatch, portMatch, prefixMatch, protocolMatch, type Range } from "../../match.js";
+import { conntrackStates, icmpMatch, portMatch, prefixMatch, protocolMatch, type Range } from "../../match.js";
 import type { ImportContext } from "../../model.js";
 import type { Report } from "./report.js";
 import type { Element, MatchValue, Operator, Statement, Table } from "./ruleset.js";
@@ -271,17 +271,18 @@ function icmpSet(m: MatchContext, input: MatchInput): Partial | undefined {
 
 function ctStateSet(m: MatchContext, input: MatchInput): Partial | undefined {
   const space = m.context.space;
-  let isNew = false;
+  const states = { new: false, invalid: false, untracked: false };
   for (const e of input.elements) {
     const s = parseCtState(e.text);
     if (!s) {
       m.report("config-syntax", `"${e.text}" is not a conntrack state`, e.token);
       return undefined;
     }
-    // A new connection's first packet is in state "new"; the others never match it.
-    if (s === "new") isNew = true;
+    // A first packet is "new", "invalid" (ICMP conntrack cannot start a connection with) or "untracked"
+    // (neighbour discovery); established and related never match it.
+    if (s === "new" || s === "invalid" || s === "untracked") states[s] = true;
   }
-  return { base: space.all(), set: isNew ? space.all() : space.none() };
+  return { base: space.all(), set: conntrackStates(space, states) };
 }
 
 function wordSet(
