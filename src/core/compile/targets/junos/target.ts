@@ -1,14 +1,17 @@
-// The junos target (being written in this session).
+// The junos target: Juniper SRX security policies between zones, in `set` form (docs/targets/junos.md).
 
-import type { Target } from "../../target.js";
+import type { IrPoint } from "../../ir.js";
+import type { RenderResult, Target } from "../../target.js";
+import { readOptions } from "./options.js";
+import { renderSrx } from "./render-srx.js";
 
 export const junosTarget: Target = {
   id: "junos",
-  description: "junos",
+  description: "Juniper SRX security policies between zones (set commands)",
   format: "junos",
   capabilities: {
     families: [4, 6],
-    roles: ["network", "host"],
+    roles: ["network"],
     stateful: true,
     deny: true,
     protocols: "any",
@@ -16,9 +19,11 @@ export const junosTarget: Target = {
     icmp: true,
     sourcePorts: true,
     hostRules: "shared",
-    nameMaxLength: 64,
+    nameMaxLength: 63,
   },
-  render() {
-    throw new Error("The junos target is not written yet");
+  render(ir: IrPoint): RenderResult {
+    const { diagnostics } = readOptions(ir.point);
+    const result = renderSrx(ir);
+    return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
   },
 };

@@ -1,11 +1,53 @@
-// The junos importer (being written in this session).
+// The junos importer: SRX configurations (`set` or curly-brace form) read into exact packet sets.
+// Semantics and assumptions: docs/targets/junos.md, "Reading configurations".
 
-import type { Importer } from "../../model.js";
+import { sortDiagnostics } from "../../../policy/diagnostics.js";
+import type { ConfigFile, ImportContext, Importer, ImportResult } from "../../model.js";
+import type { Statement } from "./statements.js";
+import { evaluateConfig } from "./evaluate.js";
+import { parseBraceConfig } from "./parse-braces.js";
+import { type InsertOp, type ParsedConfig, parseSetConfig } from "./parse-set.js";
+import { readConfig } from "./read-config.js";
+
+const SET_LINE = /^(\S+[#>%]\s+)?(set|delete|deactivate|activate|insert|edit)\s/;
+
+/** True when the text is in `set` form: more lines start with a configuration verb than open a block. */
+export function isSetForm(text: string): boolean {
+  let set = 0;
+  let braces = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line.startsWith("#")) continue;
+    if (SET_LINE.test(line)) set++;
+    else if (line.endsWith("{")) braces++;
+  }
+  return set >= braces;
+}
+
+export function parseJunos(files: readonly ConfigFile[]): ParsedConfig {
+  const statements: Statement[] = [];
+  const inserts: InsertOp[] = [];
+  const diagnostics: ParsedConfig["diagnostics"] = [];
+  for (const f of files) {
+    const parsed = isSetForm(f.text) ? parseSetConfig(f.text, f.name) : parseBraceConfig(f.text, f.name);
+    statements.push(...parsed.statements);
+    inserts.push(...parsed.inserts);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  return { statements, inserts, diagnostics };
+}
 
 export const junosImporter: Importer = {
   id: "junos",
-  description: "junos",
-  import() {
-    throw new Error("The junos importer is not written yet");
+  description: "Juniper SRX security policies (set or curly-brace configuration)",
+  import(files: readonly ConfigFile[], context: ImportContext): ImportResult {
+    const parsed = parseJunos(files);
+    const { config, reporter } = readConfig(parsed);
+    const { accepted, rules } = evaluateConfig(config, reporter, context);
+    return {
+      accepted,
+      rules,
+      diagnostics: sortDiagnostics([...parsed.diagnostics, ...reporter.diagnostics]),
+    };
   },
 };
