@@ -82,35 +82,41 @@ function permissions(
   return table.list();
 }
 
-export function buildGroups(ir: IrPoint): { groups: SecurityGroup[]; diagnostics: Diagnostic[] } {
-  const point = ir.point;
-  const diagnostics: Diagnostic[] = [];
+/** Reports each refusal and each logging request once, at the point (the IR keeps no rule places). */
+function reporter(point: IrPoint["point"], diagnostics: Diagnostic[], refused: IrRule[]): Reporter {
   const reported = new Set<string>();
-  const once = (key: string, d: () => Diagnostic) => {
+  const once = (key: string, severity: "error" | "warning", message: string) => {
     if (reported.has(key)) return;
     reported.add(key);
-    diagnostics.push(d());
+    diagnostics.push(diagnostic("target-refused", severity, message, point.loc));
   };
-  const report: Reporter = {
-    refuse: (rule, why) =>
-      once(`refuse\u0000${rule.origin.name}\u0000${why}`, () =>
-        diagnostic(
-          "target-refused",
-          "error",
-          `Flow "${rule.origin.name}" cannot be written for enforcement point "${point.name}" (aws-sg): ${why}`,
-          point.loc,
-        ),
-      ),
+  return {
+    refuse: (rule, why) => {
+      refused.push(rule);
+      once(
+        `refuse\u0000${rule.origin.name}\u0000${why}`,
+        "error",
+        `Flow "${rule.origin.name}" cannot be written for enforcement point "${point.name}" (aws-sg): ${why}`,
+      );
+    },
     log: (rule) =>
-      once(`log\u0000${rule.origin.name}`, () =>
-        diagnostic(
-          "target-refused",
-          "warning",
-          `Flow "${rule.origin.name}" asks for logging, which security groups cannot do; turn on VPC Flow Logs for the protected network interfaces`,
-          point.loc,
-        ),
+      once(
+        `log\u0000${rule.origin.name}`,
+        "warning",
+        `Flow "${rule.origin.name}" asks for logging, which security groups cannot do; turn on VPC Flow Logs for the protected network interfaces`,
       ),
   };
+}
+
+export function buildGroups(ir: IrPoint): {
+  groups: SecurityGroup[];
+  diagnostics: Diagnostic[];
+  refused: IrRule[];
+} {
+  const point = ir.point;
+  const diagnostics: Diagnostic[] = [];
+  const refused: IrRule[] = [];
+  const report = reporter(point, diagnostics, refused);
   const names = new Set<string>();
   const labels = new Set<string>();
   const groups = ir.hosts.map((host): SecurityGroup => {
@@ -125,7 +131,49 @@ export function buildGroups(ir: IrPoint): { groups: SecurityGroup[]; diagnostics
       egress: permissions(host, host.egress, "egress", ir, report),
     };
   });
-  return { groups, diagnostics };
+  return { groups, diagnostics: [...diagnostics, ...deployWarnings(point, groups)], refused };
+}
+
+/** Characters AWS accepts in tag values. */
+const TAG_VALUE = /^[\p{L}\p{N} _.:/=+\-@]{0,256}$/u;
+
+/**
+ * AWS's default quota of rules per group, per direction, counted separately for IPv4 and IPv6 (each CIDR
+ * of a permission is a rule). It can be raised, so exceeding it is a warning, not a refusal.
+ */
+export const RULES_PER_GROUP = 60;
+
+/** What would stop a deployment: rule counts above AWS's default quota, asset names AWS rejects as tags. */
+function deployWarnings(point: IrPoint["point"], groups: readonly SecurityGroup[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const g of groups)
+    if (!TAG_VALUE.test(g.asset))
+      out.push(
+        diagnostic(
+          "target-refused",
+          "warning",
+          `Asset "${g.asset}" has characters AWS does not allow in a tag value; the "rampart:asset" tag of "${g.groupName}" will be rejected`,
+          point.loc,
+        ),
+      );
+  for (const g of groups)
+    for (const [dir, perms] of [
+      ["inbound", g.ingress],
+      ["outbound", g.egress],
+    ] as const)
+      for (const family of [4, 6] as const) {
+        const n = perms.reduce((sum, p) => sum + (family === 4 ? p.v4 : p.v6).length, 0);
+        if (n <= RULES_PER_GROUP) continue;
+        out.push(
+          diagnostic(
+            "target-refused",
+            "warning",
+            `Security group "${g.groupName}" has ${n} ${dir} IPv${family} rules; AWS allows ${RULES_PER_GROUP} by default ("Inbound or outbound rules per security group"): raise the quota before deploying`,
+            point.loc,
+          ),
+        );
+      }
+  return out;
 }
 
 /** A rule description: the flows that need the entry, in policy order, in AWS's characters. */

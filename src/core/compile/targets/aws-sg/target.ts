@@ -9,7 +9,8 @@ import { renderTerraform } from "./render-terraform.js";
 
 export const awsSgTarget: Target = {
   id: "aws-sg",
-  description: "AWS VPC security groups (describe-security-groups JSON and Terraform), one per protected asset",
+  description:
+    "AWS VPC security groups (describe-security-groups JSON and Terraform), one per protected asset",
   format: "aws-sg",
   capabilities: {
     families: [4, 6],
@@ -26,7 +27,7 @@ export const awsSgTarget: Target = {
   render(ir): RenderResult {
     const point = ir.point.name;
     const { options, diagnostics: optionDiagnostics } = readOptions(ir.point);
-    const { groups, diagnostics } = buildGroups(ir);
+    const { groups, diagnostics, refused } = buildGroups(ir);
     const rules = groups.reduce(
       (n, g) => n + [...g.ingress, ...g.egress].reduce((m, p) => m + p.v4.length + p.v6.length, 0),
       0,
@@ -37,6 +38,7 @@ export const awsSgTarget: Target = {
         { name: `${point}.tf`, text: renderTerraform(point, groups, options) },
       ],
       diagnostics: [...optionDiagnostics, ...diagnostics],
+      refused,
       stats: { rules, objects: groups.length },
     };
   },

@@ -1,0 +1,174 @@
+// Reads `aws ec2 describe-security-groups` output (or a bare list of groups, or one group) into groups.
+
+import { checkPrefix, type Prefix } from "../../../net/prefix.js";
+import { field, type JsonPos, type JsonValue, parseJson } from "./json-parse.js";
+import { readProtocol } from "./protocol.js";
+import { FileDiagnostics, type SgGroup, type SgPeer, type SgPermission } from "./sg-model.js";
+
+const GROUP_KEYS = new Set([
+  "Description",
+  "GroupName",
+  "IpPermissions",
+  "OwnerId",
+  "GroupId",
+  "IpPermissionsEgress",
+  "Tags",
+  "VpcId",
+  "SecurityGroupArn",
+]);
+const PERMISSION_KEYS = new Set([
+  "IpProtocol",
+  "FromPort",
+  "ToPort",
+  "UserIdGroupPairs",
+  "IpRanges",
+  "Ipv6Ranges",
+  "PrefixListIds",
+]);
+
+function str(v: JsonValue | undefined): string | undefined {
+  return v?.kind === "string" ? v.value : undefined;
+}
+
+function num(v: JsonValue | undefined): number | undefined {
+  if (v?.kind === "number") return v.value;
+  if (v?.kind === "string" && /^-?[0-9]+$/.test(v.value.trim())) return Number(v.value);
+  return undefined;
+}
+
+function list(v: JsonValue | undefined, what: string, d: FileDiagnostics): JsonValue[] {
+  if (v === undefined || v.kind === "null") return [];
+  if (v.kind === "array") return v.items;
+  d.syntax(v.pos, `${what} must be a list; it is left out`);
+  return [];
+}
+
+/** A CIDR as AWS reads it: host bits are cleared (AWS stores the network). */
+export function readCidr(text: string, family: 4 | 6, d: FileDiagnostics, at: JsonPos): Prefix | undefined {
+  const r = checkPrefix(text);
+  if (!r.ok && r.reason !== "host-bits") {
+    d.syntax(at, `${r.message}; the entry is left out`);
+    return undefined;
+  }
+  const prefix = r.ok ? r.prefix : r.network;
+  if (prefix.family !== family) {
+    d.syntax(at, `"${text}" is not an IPv${family} CIDR; the entry is left out`);
+    return undefined;
+  }
+  if (!r.ok) d.ignored(at, `${r.message}; AWS stores the network`);
+  return prefix;
+}
+
+function cidrPeers(v: JsonValue | undefined, family: 4 | 6, d: FileDiagnostics): SgPeer[] {
+  const key = family === 4 ? "CidrIp" : "CidrIpv6";
+  return list(v, family === 4 ? "IpRanges" : "Ipv6Ranges", d).flatMap((item): SgPeer[] => {
+    const cidr = field(item, key);
+    if (cidr?.kind !== "string") {
+      d.syntax(item.pos, `An address range needs a "${key}" string; it is left out`);
+      return [];
+    }
+    const prefix = readCidr(cidr.value, family, d, cidr.pos);
+    const description = str(field(item, "Description"));
+    const at = d.where(cidr.pos.line, cidr.pos.column);
+    return prefix ? [{ kind: "cidr", prefix, ...(description !== undefined && { description }), at }] : [];
+  });
+}
+
+function groupPeers(v: JsonValue | undefined, d: FileDiagnostics): SgPeer[] {
+  return list(v, "UserIdGroupPairs", d).flatMap((item): SgPeer[] => {
+    const id = field(item, "GroupId") ?? field(item, "GroupName");
+    if (id?.kind !== "string") {
+      d.syntax(item.pos, 'A security group pair needs a "GroupId"; it is left out');
+      return [];
+    }
+    const description = str(field(item, "Description"));
+    const at = d.where(id.pos.line, id.pos.column);
+    return [{ kind: "group", group: id.value, ...(description !== undefined && { description }), at }];
+  });
+}
+
+function prefixListPeers(v: JsonValue | undefined, d: FileDiagnostics): SgPeer[] {
+  return list(v, "PrefixListIds", d).map((item): SgPeer => {
+    const id = field(item, "PrefixListId");
+    const pos = id?.pos ?? item.pos;
+    return { kind: "prefix-list", id: str(id) ?? "?", at: d.where(pos.line, pos.column) };
+  });
+}
+
+function readPermission(v: JsonValue, direction: SgPermission["direction"], d: FileDiagnostics) {
+  if (v.kind !== "object") {
+    d.syntax(v.pos, "A permission must be an object; it is left out");
+    return undefined;
+  }
+  for (const e of v.entries)
+    if (!PERMISSION_KEYS.has(e.key)) d.ignored(e.keyPos, `Unknown permission key "${e.key}" is ignored`);
+  const proto = field(v, "IpProtocol");
+  const protoText = proto?.kind === "number" ? String(proto.value) : str(proto);
+  if (protoText === undefined) {
+    d.syntax(v.pos, 'A permission needs an "IpProtocol"; it is left out');
+    return undefined;
+  }
+  const pos = proto!.pos;
+  const protocol = readProtocol(protoText, num(field(v, "FromPort")), num(field(v, "ToPort")), d, pos);
+  if (!protocol) return undefined;
+  const peers = [
+    ...cidrPeers(field(v, "IpRanges"), 4, d),
+    ...cidrPeers(field(v, "Ipv6Ranges"), 6, d),
+    ...groupPeers(field(v, "UserIdGroupPairs"), d),
+    ...prefixListPeers(field(v, "PrefixListIds"), d),
+  ];
+  const permission: SgPermission = { direction, protocol, peers, at: d.where(pos.line, pos.column) };
+  return permission;
+}
+
+function tagValue(tags: JsonValue | undefined, key: string, d: FileDiagnostics): string | undefined {
+  for (const t of list(tags, "Tags", d)) if (str(field(t, "Key")) === key) return str(field(t, "Value"));
+  return undefined;
+}
+
+function readGroup(v: JsonValue, index: number, d: FileDiagnostics): SgGroup | undefined {
+  if (v.kind !== "object") {
+    d.syntax(v.pos, "A security group must be an object; it is left out");
+    return undefined;
+  }
+  for (const e of v.entries)
+    if (!GROUP_KEYS.has(e.key)) d.ignored(e.keyPos, `Unknown security group key "${e.key}" is ignored`);
+  const id = field(v, "GroupId");
+  const name = str(field(v, "GroupName"));
+  const key = str(id) ?? name ?? `#${index + 1}`;
+  const asset = tagValue(field(v, "Tags"), "rampart:asset", d);
+  const permissions = [
+    ...list(field(v, "IpPermissions"), "IpPermissions", d).map((p) => readPermission(p, "ingress", d)),
+    ...list(field(v, "IpPermissionsEgress"), "IpPermissionsEgress", d).map((p) =>
+      readPermission(p, "egress", d),
+    ),
+  ].filter((p): p is SgPermission => p !== undefined);
+  const pos = id?.pos ?? v.pos;
+  return {
+    key,
+    name: name ?? key,
+    ...(asset !== undefined && { asset }),
+    permissions,
+    at: d.where(pos.line, pos.column),
+  };
+}
+
+/** The groups of one JSON file; problems go to `d`. */
+export function readJsonGroups(text: string, d: FileDiagnostics): SgGroup[] {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    d.syntax(parsed.pos, `Cannot parse JSON: ${parsed.message}`);
+    return [];
+  }
+  const root = parsed.value;
+  let items: JsonValue[];
+  if (root.kind === "array") items = root.items;
+  else if (root.kind === "object" && field(root, "SecurityGroups") !== undefined)
+    items = list(field(root, "SecurityGroups"), "SecurityGroups", d);
+  else if (root.kind === "object") items = [root];
+  else {
+    d.syntax(root.pos, 'Expected describe-security-groups output: {"SecurityGroups": [...]}');
+    items = [];
+  }
+  return items.map((g, i) => readGroup(g, i, d)).filter((g): g is SgGroup => g !== undefined);
+}

@@ -1,0 +1,170 @@
+// What security groups let through. A group only allows: its rules are a union. It protects the host its
+// `rampart:asset` tag names; a host with several groups allows the union of them all, and a connection
+// passes when the egress rules of the protected host it leaves and the ingress rules of the protected host
+// it enters both allow it (`hostAccepts`).
+
+import type { Prefix } from "../../../net/prefix.js";
+import { type Diagnostic, diagnostic } from "../../../policy/diagnostics.js";
+import type { PacketSet, PacketSpace } from "../../../space/packet-set.js";
+import { allOf, hostAccepts, icmpMatch, portMatch, prefixMatch, protocolMatch } from "../../match.js";
+import type { ImportContext, ImportedRule, ImportHost, ImportResult } from "../../model.js";
+import type { SgGroup, SgPeer, SgPermission, SgProtocol, Where } from "./sg-model.js";
+
+function protocolSet(space: PacketSpace, p: SgProtocol): PacketSet {
+  switch (p.kind) {
+    case "all":
+      return space.all();
+    case "ports":
+      return portMatch(space, [p.proto], "dst", [{ lo: p.lo, hi: p.hi }]);
+    case "icmp":
+      if (p.type === undefined) return protocolMatch(space, [{ lo: p.proto, hi: p.proto }]);
+      return icmpMatch(
+        space,
+        p.proto,
+        [{ lo: p.type, hi: p.type }],
+        p.code === undefined ? undefined : [{ lo: p.code, hi: p.code }],
+      );
+    case "protocol":
+      return protocolMatch(space, [{ lo: p.proto, hi: p.proto }]);
+    default: {
+      const never: never = p;
+      throw new TypeError(`Unknown protocol kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+interface HostFilter {
+  readonly host: ImportHost;
+  ingress: PacketSet;
+  egress: PacketSet;
+}
+
+class Evaluator {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly rules: ImportedRule[] = [];
+  /** Group key (and name) → the host carrying it, for groups whose host is known. */
+  private readonly carriers = new Map<string, ImportHost>();
+
+  constructor(
+    private readonly context: ImportContext,
+    private readonly groups: readonly SgGroup[],
+  ) {}
+
+  private unsupported(at: Where, message: string): void {
+    this.diagnostics.push(diagnostic("config-unsupported", "warning", message, at));
+  }
+
+  /** The host each group protects; groups without one are reported and left out. */
+  assign(): Map<SgGroup, ImportHost> {
+    const hosts = new Map(this.context.hosts.map((h) => [h.name, h]));
+    const out = new Map<SgGroup, ImportHost>();
+    for (const g of this.groups) {
+      if (g.asset === undefined) {
+        this.unsupported(
+          g.at,
+          `Security group "${g.name}" has no "rampart:asset" tag, so where it applies is unknown; it is left out`,
+        );
+        continue;
+      }
+      const host = hosts.get(g.asset);
+      if (!host) {
+        this.unsupported(
+          g.at,
+          `Security group "${g.name}" is tagged for "${g.asset}", which is not a host this point protects; it is left out`,
+        );
+        continue;
+      }
+      out.set(g, host);
+      this.carriers.set(g.key, host);
+      if (!this.carriers.has(g.name)) this.carriers.set(g.name, host);
+    }
+    return out;
+  }
+
+  /** Addresses a peer stands for; undefined (reported) when they cannot be known. */
+  private peerAddresses(peer: SgPeer): readonly Prefix[] | undefined {
+    switch (peer.kind) {
+      case "cidr":
+        return [peer.prefix];
+      case "group": {
+        const host = this.carriers.get(peer.group);
+        if (!host)
+          this.unsupported(
+            peer.at,
+            `Security group "${peer.group}" is referenced, but the hosts carrying it are unknown; the entry is left out`,
+          );
+        return host?.addresses;
+      }
+      case "prefix-list":
+        this.unsupported(peer.at, `Prefix list "${peer.id}" is not modelled; the entry is left out`);
+        return undefined;
+      default: {
+        const never: never = peer;
+        throw new TypeError(`Unknown peer kind ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  permission(g: SgGroup, host: ImportHost, p: SgPermission): PacketSet[] {
+    const space = this.context.space;
+    const proto = protocolSet(space, p.protocol);
+    const peerDir = p.direction === "ingress" ? "src" : "dst";
+    const own = prefixMatch(space, p.direction === "ingress" ? "dst" : "src", host.addresses);
+    const out: PacketSet[] = [];
+    for (const peer of p.peers) {
+      const addresses = this.peerAddresses(peer);
+      if (!addresses) continue;
+      const match = allOf(space, [prefixMatch(space, peerDir, addresses), proto, own]);
+      const description = peer.kind === "prefix-list" ? undefined : peer.description;
+      this.rules.push({
+        action: "accept",
+        match,
+        source: { file: peer.at.file, line: peer.at.line, text: peer.at.text },
+        list: `${g.name} ${p.direction}`,
+        ...(description !== undefined && { label: description }),
+      });
+      out.push(match);
+    }
+    return out;
+  }
+}
+
+/** What the groups let through for the context's hosts; `fallback` places host-level diagnostics. */
+export function evaluateGroups(
+  groups: readonly SgGroup[],
+  context: ImportContext,
+  fallback: Where,
+): ImportResult {
+  const space = context.space;
+  const ev = new Evaluator(context, groups);
+  const assigned = ev.assign();
+  const filters = new Map<string, HostFilter>();
+  for (const [g, host] of assigned) {
+    let f = filters.get(host.name);
+    if (!f) {
+      f = { host, ingress: space.none(), egress: space.none() };
+      filters.set(host.name, f);
+    }
+    for (const p of g.permissions) {
+      const sets = ev.permission(g, host, p);
+      const all = space.unionAll(sets);
+      if (p.direction === "ingress") f.ingress = f.ingress.union(all);
+      else f.egress = f.egress.union(all);
+    }
+  }
+  for (const h of context.hosts)
+    if (!filters.has(h.name))
+      ev.diagnostics.push(
+        diagnostic(
+          "config-unsupported",
+          "warning",
+          `No security group is tagged for host "${h.name}"; its traffic is treated as unfiltered`,
+          fallback,
+        ),
+      );
+  const accepted = hostAccepts(
+    space,
+    [...filters.values()].map((f) => ({ addresses: f.host.addresses, ingress: f.ingress, egress: f.egress })),
+  );
+  return { accepted, rules: ev.rules, diagnostics: ev.diagnostics };
+}
