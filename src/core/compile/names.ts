@@ -16,8 +16,8 @@ export function shortHash(text: string): string {
  */
 export function deviceName(name: string, max: number, allowed = /[A-Za-z0-9_.-]/): string {
   const clean = [...name].map((c) => (allowed.test(c) ? c : "-")).join("");
-  if (clean.length <= max && clean === name) return clean;
   if (clean.length <= max) return clean;
   const hash = shortHash(name);
-  return `${clean.slice(0, Math.max(1, max - hash.length - 1))}-${hash}`;
+  const head = clean.slice(0, Math.max(1, max - hash.length - 1)).replace(/(.)-+$/, "$1");
+  return `${head}-${hash}`;
 }

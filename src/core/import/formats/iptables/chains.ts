@@ -1,0 +1,172 @@
+// Evaluating the filter table's chains over packet sets: for every chain, what it accepts and what comes
+// back out of it (RETURN or its end), following jumps and gotos exactly; built-in chains end in their policy.
+
+import type { Family } from "../../../net/address.js";
+import { diagnostic, type Diagnostic } from "../../../policy/diagnostics.js";
+import type { PacketSet } from "../../../space/packet-set.js";
+import type { ImportedRule } from "../../model.js";
+import type { RuleTarget } from "./conditions.js";
+import { type MatchContext, ruleMatch } from "./match-sets.js";
+import type { Chain, FilterTable, TableRule } from "./restore.js";
+
+/** Of the packets entering a chain: those it accepts, and those that leave it to its caller. */
+export interface ChainOutcome {
+  readonly accept: PacketSet;
+  readonly ret: PacketSet;
+}
+
+interface Evaluated {
+  readonly entry: TableRule;
+  /** The rule's own match; none when iptables would not load it. */
+  readonly match: PacketSet;
+}
+
+export class TableEvaluator {
+  private readonly outcomes = new Map<string, ChainOutcome>();
+  private readonly visiting = new Set<string>();
+  private readonly evaluated = new Map<string, Evaluated[]>();
+  readonly rules: ImportedRule[] = [];
+
+  constructor(
+    private readonly ctx: MatchContext,
+    private readonly table: FilterTable,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    for (const chain of table.chains.values()) this.evaluated.set(chain.name, this.matchRules(chain));
+  }
+
+  get family(): Family {
+    return this.ctx.family;
+  }
+
+  /** Walks every chain once, so problems in chains nothing jumps to are reported too. */
+  walkAll(): void {
+    for (const name of this.table.chains.keys()) this.outcome(name);
+  }
+
+  /** What the chain accepts of the packets entering it (for a built-in chain, with its policy). */
+  accepted(name: string): PacketSet {
+    const outcome = this.outcome(name);
+    return outcome ? outcome.accept : this.ctx.space.none();
+  }
+
+  private report(entry: TableRule, code: Diagnostic["code"], column: number, message: string): void {
+    const severity = code === "config-syntax" ? "error" : "warning";
+    const at = { file: entry.source.file, line: entry.source.line, column };
+    this.diagnostics.push(diagnostic(code, severity, message, at));
+  }
+
+  /**
+   * Each rule's match. A condition Rampart cannot read is left out (taken as true) where that lets more
+   * through, and makes a dropping rule match nothing, so the result never hides an opening.
+   */
+  private matchRules(chain: Chain): Evaluated[] {
+    return chain.rules.map((entry) => {
+      const { match, problems } = ruleMatch(this.ctx, entry.rule);
+      const target = entry.rule.target;
+      if (target.kind === "jump") {
+        const to = this.table.chains.get(target.chain);
+        const why = !to
+          ? `Chain or target "${target.chain}" does not exist`
+          : to.builtIn
+            ? `Cannot jump to built-in chain "${target.chain}"`
+            : undefined;
+        if (why) problems.push({ code: "config-syntax", column: target.column, message: why });
+      }
+      const decides = target.kind !== "none" && target.kind !== "continue";
+      for (const p of problems)
+        if (decides || p.code === "config-syntax") this.report(entry, p.code, p.column, p.message);
+      if (target.kind === "unsupported")
+        this.report(
+          entry,
+          "config-unsupported",
+          target.column,
+          `Target "${target.name}" is not modelled; what it takes counts as accepted`,
+        );
+      const broken = problems.some((p) => p.code === "config-syntax");
+      const dropsOnGuess = problems.length > 0 && target.kind === "verdict" && target.verdict === "drop";
+      const effective = broken || dropsOnGuess ? this.ctx.space.none() : match;
+      const label = entry.rule.comment;
+      this.rules.push({
+        action: actionOf(target),
+        match: broken ? this.ctx.space.none() : match,
+        source: entry.source,
+        list: chain.name,
+        ...(label !== undefined && { label }),
+      });
+      return { entry, match: effective };
+    });
+  }
+
+  private outcome(name: string): ChainOutcome | undefined {
+    const done = this.outcomes.get(name);
+    if (done) return done;
+    const chain = this.table.chains.get(name);
+    if (!chain || this.visiting.has(name)) return undefined;
+    this.visiting.add(name);
+    const result = this.walk(chain);
+    this.visiting.delete(name);
+    this.outcomes.set(name, result);
+    return result;
+  }
+
+  private walk(chain: Chain): ChainOutcome {
+    const space = this.ctx.space;
+    let remaining = space.family(this.ctx.family);
+    let accept = space.none();
+    let ret = space.none();
+    for (const { entry, match } of this.evaluated.get(chain.name) ?? []) {
+      const hit = match.intersect(remaining);
+      const t = entry.rule.target;
+      // Jumps are followed even when nothing reaches them, so that every loop is found.
+      if (hit.isEmpty() && t.kind !== "jump") continue;
+      switch (t.kind) {
+        case "none":
+        case "continue":
+          break;
+        case "verdict":
+          if (t.verdict === "accept") accept = accept.union(hit);
+          else if (t.verdict === "return") ret = ret.union(hit);
+          remaining = remaining.minus(hit);
+          break;
+        case "unsupported":
+          accept = accept.union(hit);
+          remaining = remaining.minus(hit);
+          break;
+        case "jump": {
+          const sub = this.jumpTarget(entry, t);
+          if (!sub || hit.isEmpty()) break;
+          accept = accept.union(hit.intersect(sub.accept));
+          if (t.goto) {
+            ret = ret.union(hit.intersect(sub.ret));
+            remaining = remaining.minus(hit);
+          } else remaining = remaining.minus(hit.minus(sub.ret));
+          break;
+        }
+        default:
+          return exhaustive(t);
+      }
+    }
+    ret = ret.union(remaining);
+    if (chain.builtIn && chain.policy === "accept") accept = accept.union(ret);
+    return { accept, ret };
+  }
+
+  /** The outcome of the chain a rule jumps to; a loop is reported and the jump left out. */
+  private jumpTarget(entry: TableRule, t: Extract<RuleTarget, { kind: "jump" }>): ChainOutcome | undefined {
+    if (this.visiting.has(t.chain)) {
+      this.report(entry, "config-syntax", t.column, `Jumping to "${t.chain}" makes a loop`);
+      return undefined;
+    }
+    return this.outcome(t.chain);
+  }
+}
+
+function actionOf(t: RuleTarget): ImportedRule["action"] {
+  if (t.kind !== "verdict" || t.verdict === "return") return "other";
+  return t.verdict;
+}
+
+function exhaustive(t: never): never {
+  throw new TypeError(`Unknown target ${JSON.stringify(t)}`);
+}
