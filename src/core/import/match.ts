@@ -148,14 +148,25 @@ export function hostAccepts(
  */
 export function conntrackClasses(space: PacketSpace): { invalid: PacketSet; untracked: PacketSet } {
   const types = (proto: number, list: readonly number[]) =>
-    icmpMatch(space, proto, list.map((t) => ({ lo: t, hi: t })));
+    icmpMatch(
+      space,
+      proto,
+      list.map((t) => ({ lo: t, hi: t })),
+    );
   const v4 = space.family(4);
   const v6 = space.family(6);
   const icmp = space.protocol(1);
   const icmpv6 = space.protocol(58);
   const untracked = types(58, [130, 131, 132, 133, 134, 135, 136, 143]).intersect(v6);
-  const badV4 = icmp.minus(types(1, [8, 13, 15, 17])).union(icmpv6).intersect(v4);
-  const badV6 = icmpv6.minus(types(58, [128, 139])).minus(untracked).union(icmp).intersect(v6);
+  const badV4 = icmp
+    .minus(types(1, [8, 13, 15, 17]))
+    .union(icmpv6)
+    .intersect(v4);
+  const badV6 = icmpv6
+    .minus(types(58, [128, 139]))
+    .minus(untracked)
+    .union(icmp)
+    .intersect(v6);
   return { invalid: badV4.union(badV6), untracked };
 }
 

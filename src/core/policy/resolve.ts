@@ -172,8 +172,12 @@ function resolvePointHosts(
       );
     return [];
   }
-  const terms = point.hosts ? refs.resolve(point.hosts, diagnostics) : zones.flatMap((z) => spaces.get(z) ?? []);
-  return assets.filter((a) => a.addresses.length > 0 && a.addresses.every((n) => termsCover(terms, n.prefix)));
+  const terms = point.hosts
+    ? refs.resolve(point.hosts, diagnostics)
+    : zones.flatMap((z) => spaces.get(z) ?? []);
+  return assets.filter(
+    (a) => a.addresses.length > 0 && a.addresses.every((n) => termsCover(terms, n.prefix)),
+  );
 }
 
 /** An asset placed in a zone must have every address inside that zone's space. */

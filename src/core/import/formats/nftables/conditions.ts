@@ -5,7 +5,14 @@ import { type Family, tryParseAddress } from "../../../net/address.js";
 import { hostMask, rangeToPrefixes } from "../../../net/prefix.js";
 import { PORT_PROTOCOLS, PROTO } from "../../../net/protocol.js";
 import type { PacketSet, PacketSpace } from "../../../space/packet-set.js";
-import { conntrackStates, icmpMatch, portMatch, prefixMatch, protocolMatch, type Range } from "../../match.js";
+import {
+  conntrackStates,
+  icmpMatch,
+  portMatch,
+  prefixMatch,
+  protocolMatch,
+  type Range,
+} from "../../match.js";
 import type { ImportContext } from "../../model.js";
 import type { Report } from "./report.js";
 import type { Element, MatchValue, Operator, Statement, Table } from "./ruleset.js";
