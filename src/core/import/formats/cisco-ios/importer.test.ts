@@ -1,43 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { parseAddress } from "../../../net/address.js";
-import { parsePrefix } from "../../../net/prefix.js";
 import { PacketSpace } from "../../../space/packet-set.js";
-import { makePacket } from "../../../space/packet.js";
-import { prefixMatch } from "../../match.js";
-import type { ImportContext, ImportResult } from "../../model.js";
+import type { ImportResult } from "../../model.js";
+import { textPacket, zoneContext } from "../../../../../test/support/import-context.js";
 import { ciscoIosImporter } from "./importer.js";
 
 const space = new PacketSpace();
 
 /** A context whose zones are the given prefixes, mapped to interfaces. */
-function context(
-  zones: Record<string, string[]> = {},
-  interfaces: Record<string, string> = {},
-): ImportContext {
-  return {
-    space,
-    role: "network",
-    hosts: [],
-    interfaces,
-    zoneSpace: (zone, dir) => prefixMatch(space, dir, (zones[zone] ?? []).map(parsePrefix)),
-  };
-}
+const context = (zones: Record<string, string[]> = {}, interfaces: Record<string, string> = {}) =>
+  zoneContext(space, zones, interfaces);
 
 function read(text: string, ctx = context()): ImportResult {
   return ciscoIosImporter.import([{ name: "rtr.cfg", text }], ctx);
 }
 
-function pkt(src: string, dst: string, proto: number, dport = 0, sport = 40000, type = 0, code = 0) {
-  return makePacket({
-    src: parseAddress(src),
-    dst: parseAddress(dst),
-    proto,
-    dport,
-    sport,
-    icmpType: type,
-    icmpCode: code,
-  });
-}
+const pkt = textPacket;
 
 const lines = (r: ImportResult) => r.diagnostics.map((d) => [d.code, d.line]);
 
