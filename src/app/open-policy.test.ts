@@ -24,4 +24,18 @@ describe("openPolicy", () => {
     const { blocking } = openPolicy([{ path: "p.yaml", text }], { today: "2025-01-01" });
     expect(blocking.map((d) => d.code)).toEqual(["unknown-reference"]);
   });
+
+  it("reports an unknown target with a did-you-mean, and a role the target does not have", () => {
+    const text = `${zones}enforcement:\n  fw: { target: nftable, zones: [a, b] }\n  sg: { target: aws-sg, zones: [a, b] }\n`;
+    const { loaded, blocking } = openPolicy([{ path: "p.yaml", text }], { today: "2025-01-01" });
+    expect(loaded.ok).toBe(false);
+    expect(blocking.map((d) => [d.code, d.line, d.message])).toEqual([
+      ["unknown-target", 5, 'Unknown target "nftable" for enforcement point "fw"; did you mean "nftables"?'],
+      [
+        "target-refused",
+        6,
+        'Target "aws-sg" has no role "network"; enforcement point "sg" needs role "host"',
+      ],
+    ]);
+  });
 });
