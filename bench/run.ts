@@ -2,6 +2,11 @@
 //
 // node dist/bench/run.js [--policy FILE|DIR] [--flows N] [--assets N] [--zones N] [--seed S] [--only PREFIX,...]
 //   [--packets FILE.jsonl] [--packet-count N] [--queries N] [--pairs N] [--budget-ms N] [--today YYYY-MM-DD]
+//   [--capirca-dir DIR]
+//
+// --only takes name prefixes: intent, reach, explain, space, compile (every point compiled and proven, and the
+// nftables+iptables points beside Capirca's aclgen), capirca. --capirca-dir keeps aclgen's input and both
+// outputs there.
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -37,6 +42,7 @@ export async function suiteOptionsFromArgs(argv: readonly string[]): Promise<Sui
       queries: { type: "string" },
       pairs: { type: "string" },
       "budget-ms": { type: "string" },
+      "capirca-dir": { type: "string" },
     },
   });
   const seed = wholeNumber("seed", values.seed) ?? 1;
@@ -71,6 +77,7 @@ export async function suiteOptionsFromArgs(argv: readonly string[]): Promise<Sui
     queries: wholeNumber("queries", values.queries),
     pairs: wholeNumber("pairs", values.pairs),
     budgetMs: wholeNumber("budget-ms", values["budget-ms"]),
+    ...(values["capirca-dir"] !== undefined && { capircaDir: resolve(values["capirca-dir"]) }),
   };
 }
 

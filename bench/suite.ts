@@ -1,4 +1,5 @@
-// The benchmark suite: load a policy (generated or given), then time reach queries, explain and set operations.
+// The benchmark suite: load a policy (generated or given), then time reach queries, explain, set operations,
+// compiling every enforcement point, and the same compilation by Capirca's aclgen.
 
 import { queryReach } from "../src/core/analysis/reach.js";
 import { formatDiagnostic } from "../src/core/policy/diagnostics.js";
@@ -8,6 +9,8 @@ import { parsePolicy } from "../src/core/policy/parse.js";
 import { resolvePolicy } from "../src/core/policy/resolve.js";
 import type { AddressTerm, PolicySource, ServiceAtom } from "../src/core/policy/types.js";
 import type { Packet } from "../src/core/space/packet.js";
+import { benchCapirca, CAPIRCA_MEASUREMENTS, findAclgen } from "./capirca.js";
+import { benchCompile, COMPILE_MEASUREMENTS, type PointRun, pointsToCompile } from "./compile.js";
 import { type GenerateOptions, GENERATED_TODAY, generatePolicy } from "./generate-policy.js";
 import { Random } from "./prng.js";
 import { randomPackets } from "./random-packets.js";
@@ -34,11 +37,13 @@ export interface SuiteOptions {
   readonly only?: readonly string[];
   /** Time limit of each timed loop, in ms (default 20,000): explain over 100k packets can take minutes. */
   readonly budgetMs?: number;
+  /** Keep the Capirca comparison's input and outputs in this folder (default: a temporary one, removed). */
+  readonly capircaDir?: string;
   readonly progress?: (message: string) => void;
 }
 
 /** Every measurement the suite can emit, in order. */
-export const MEASUREMENTS = [
+export const MEASUREMENTS: readonly string[] = [
   "intent.generate_ms",
   "intent.generate.yaml_bytes",
   "intent.load_ms",
@@ -65,7 +70,9 @@ export const MEASUREMENTS = [
   "space.equals_per_s",
   "space.size_per_s",
   "space.witness_per_s",
-] as const;
+  ...COMPILE_MEASUREMENTS,
+  ...CAPIRCA_MEASUREMENTS,
+];
 
 const now = () => performance.now();
 const LOC = { file: "<bench>", line: 1, column: 1 };
@@ -89,7 +96,7 @@ export function runSuite(options: SuiteOptions, emit: Emit): void {
   const { sources, today } = preparePolicy(options.policy, out, progress);
   progress("loading the policy");
   collectGarbage();
-  const loaded = timeLoad(sources, today, out);
+  const { loaded, loadMs } = timeLoad(sources, today, out);
   if (!loaded.ok) {
     const errors = loaded.diagnostics.filter((d) => d.severity === "error");
     progress(
@@ -122,6 +129,22 @@ export function runSuite(options: SuiteOptions, emit: Emit): void {
     const pool = operandPool(loaded.intent, rng, options.pairs ?? 200);
     benchSpaceOps(pool, rng, options.pairs ?? 200, budgetMs, selected, out);
   }
+  let runs: PointRun[] = [];
+  const points = pointsToCompile(loaded.resolved.points, selected);
+  if (points.length > 0) {
+    progress(`compiling ${points.length} enforcement points`);
+    collectGarbage();
+    runs = benchCompile(loaded.intent, points, loadMs, out, progress);
+  }
+  if (CAPIRCA_MEASUREMENTS.some(selected)) {
+    progress("comparing with Capirca's aclgen");
+    collectGarbage();
+    const dir = options.capircaDir;
+    benchCapirca(
+      { intent: loaded.intent, loadMs, aclgen: findAclgen(), runs, progress, ...(dir && { dir }) },
+      out,
+    );
+  }
 }
 
 function preparePolicy(
@@ -147,17 +170,22 @@ function preparePolicy(
 }
 
 /** loadPolicy end to end, first, so that it runs as a command would: cold. */
-function timeLoad(sources: readonly PolicySource[], today: string, emit: Emit): LoadedPolicy {
+function timeLoad(
+  sources: readonly PolicySource[],
+  today: string,
+  emit: Emit,
+): { loaded: LoadedPolicy; loadMs: number } {
   const start = now();
   const loaded = loadPolicy(sources, { today });
-  emit({ name: "intent.load_ms", value: round(now() - start), unit: "ms" });
+  const loadMs = now() - start;
+  emit({ name: "intent.load_ms", value: round(loadMs), unit: "ms" });
   emit({ name: "intent.rss_mb", value: megabytes(process.memoryUsage().rss), unit: "MB" });
   emit({ name: "intent.max_rss_mb", value: megabytes(process.resourceUsage().maxRSS * 1024), unit: "MB" });
   emit({ name: "intent.bdd_nodes", value: loaded.intent.space.bdd.nodeCount, unit: "nodes" });
   emit({ name: "intent.flows", value: loaded.policy.flows.length, unit: "flows" });
   const errors = loaded.diagnostics.filter((d) => d.severity === "error").length;
   emit({ name: "intent.errors", value: errors, unit: "diagnostics" });
-  return loaded;
+  return { loaded, loadMs };
 }
 
 /** The steps of loadPolicy one by one (a second load, so with the JIT warm). */
