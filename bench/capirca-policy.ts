@@ -303,8 +303,14 @@ function pointPolicy(
   let terms = 0;
   for (const family of FAMILIES) {
     const af = family === 4 ? "IPv4" : "IPv6";
-    out.push("header {", `  comment:: "Rampart enforcement point ${point.point.name}, ${af}"`);
-    out.push(`  target:: ${HEADERS[target][family]}`, "}", "");
+    // aclgen rejects a header without terms ("no terms found"), so a family's header waits for its first term.
+    const header = [
+      "header {",
+      `  comment:: "Rampart enforcement point ${point.point.name}, ${af}"`,
+      `  target:: ${HEADERS[target][family]}`,
+      "}",
+      "",
+    ];
     for (const r of rules) {
       const from = intersect(r.from[family], zoneSpans[family]);
       const to = intersect(r.to[family], zoneSpans[family]);
@@ -315,6 +321,7 @@ function pointPolicy(
       };
       const matches = ruleMatches(r.rule.services, family, target, report);
       matches.forEach((m, k) => {
+        out.push(...header.splice(0));
         out.push(`term ${r.term}${matches.length > 1 ? `-${k + 1}` : ""} {`);
         out.push(`  comment:: "${r.kind} ${r.rule.rule.name}"`);
         out.push(`  source-address:: ${defs.network(family, from)}`);
@@ -363,6 +370,8 @@ export function capircaPolicy(resolved: ResolvedPolicy, points: readonly Resolve
     if (target === undefined) continue;
     const zoneSpans = termSpans(point.zones.flatMap((z) => resolved.zones.get(z) ?? []));
     const pol = pointPolicy(point, target, zoneSpans, rules, defs, untranslated);
+    // aclgen rejects a policy file without terms ("no terms found"): such a point is not compared.
+    if (pol.terms === 0) continue;
     const name = point.point.name;
     files.push({ path: `policies/pol/${name}.pol`, text: pol.text });
     out.push({ name, target, output: target === "nftables" ? `${name}.nft` : name });
