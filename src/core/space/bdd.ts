@@ -12,6 +12,13 @@ const OP_DIFF = 3;
 const OP_NOT = 4;
 const OP_XOR = 5;
 
+/**
+ * Largest node count n for which `a * n + b` (a, b < n) names a pair exactly as a double: n² ≤ 2⁵³. A key
+ * like `a * 2³² + b` is exact only below 2²¹ nodes; past that, distinct pairs share a key and a memo answers
+ * for a pair it never saw.
+ */
+const EXACT_PAIRS = 94_906_265;
+
 export class Bdd {
   static readonly FALSE = FALSE;
   static readonly TRUE = TRUE;
@@ -219,14 +226,20 @@ export class Bdd {
 
   /** True when a ⊆ b; builds no nodes. */
   implies(a: number, b: number): boolean {
-    return this.impliesRec(a, b, new Set<number>());
+    return this.impliesRec(a, b, new Set<number | string>());
   }
 
-  private impliesRec(a: number, b: number, seen: Set<number>): boolean {
+  /** A key naming the ordered pair (a, b) exactly, for the memos of the searches that build no nodes. */
+  private pairKey(a: number, b: number): number | string {
+    const n = this.count;
+    return n <= EXACT_PAIRS ? a * n + b : `${a}:${b}`;
+  }
+
+  private impliesRec(a: number, b: number, seen: Set<number | string>): boolean {
     if (a === FALSE || b === TRUE || a === b) return true;
     if (a === TRUE || b === FALSE) return false;
     // Pairs already proven; a false answer ends the search at once, so only true results are remembered.
-    const key = a * 0x100000000 + b;
+    const key = this.pairKey(a, b);
     if (seen.has(key)) return true;
     const va = this.vars[a]!;
     const vb = this.vars[b]!;
@@ -244,13 +257,13 @@ export class Bdd {
 
   /** True when a ∧ b is not empty; builds no nodes. */
   intersects(a: number, b: number): boolean {
-    return this.intersectsRec(a, b, new Set<number>());
+    return this.intersectsRec(a, b, new Set<number | string>());
   }
 
-  private intersectsRec(a: number, b: number, seen: Set<number>): boolean {
+  private intersectsRec(a: number, b: number, seen: Set<number | string>): boolean {
     if (a === FALSE || b === FALSE) return false;
     if (a === TRUE || b === TRUE || a === b) return true;
-    const key = a < b ? a * 0x100000000 + b : b * 0x100000000 + a;
+    const key = a < b ? this.pairKey(a, b) : this.pairKey(b, a);
     if (seen.has(key)) return false;
     seen.add(key);
     const va = this.vars[a]!;
