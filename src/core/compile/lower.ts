@@ -4,11 +4,12 @@
 // the flow. A target that can drop gets the denies first (only those that cut into a flow there); one that
 // cannot gets each flow with the denies subtracted. A stateless target also gets each flow's replies.
 
+import { type Prefix, prefixCovers } from "../net/prefix.js";
 import { PROTO, protocolName } from "../net/protocol.js";
 import { diagnostic, type Diagnostic } from "../policy/diagnostics.js";
 import type { RuleSet } from "../policy/intent.js";
 import type { Intent } from "../policy/intent.js";
-import type { Asset } from "../policy/types.js";
+import type { AddressTerm, Asset } from "../policy/types.js";
 import type { PacketSet } from "../space/packet-set.js";
 import { boxToSet, decompose, type PacketBox, type ValueRange } from "../space/summarize.js";
 import { boxToRule, type IrHostRules, type IrOrigin, type IrPoint, type IrRule } from "./ir.js";
@@ -25,6 +26,16 @@ export interface Lowered {
 
 /** Most boxes one rule's set may split into before the point is refused as too fragmented. */
 const MAX_BOXES = 1_000_000;
+
+/** The flows that may meet a domain (a superset), and those that may meet the domain replies come from. */
+interface Near {
+  readonly domain: readonly RuleSet[];
+  readonly replyFrom: readonly RuleSet[];
+}
+
+function touches(terms: readonly AddressTerm[], prefixes: readonly Prefix[]): boolean {
+  return terms.some((t) => prefixes.some((p) => prefixCovers(t.prefix, p) || prefixCovers(p, t.prefix)));
+}
 
 interface Sink {
   readonly rules: IrRule[];
@@ -120,12 +131,19 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
    * The rules for the traffic within `domain`. Replies (stateless targets) are those of the allowed traffic
    * in `replyFrom`: the same domain for a network point; the opposite direction for a host's list.
    */
-  const lowerDomain = (domain: PacketSet, replyFrom: PacketSet, subtract: boolean): Sink => {
+  const lowerDomain = (
+    domain: PacketSet,
+    replyFrom: PacketSet,
+    subtract: boolean,
+    near: Near = { domain: flows, replyFrom: flows },
+  ): Sink => {
     const sink: Sink = { rules: [], problems: [], refused: space.none(), denyRefused: false };
-    const inDomain = flows.map((f) => ({ f, set: f.set.intersect(domain) })).filter((x) => !x.set.isEmpty());
+    const inDomain = near.domain
+      .map((f) => ({ f, set: f.set.intersect(domain) }))
+      .filter((x) => !x.set.isEmpty());
     if (!caps.stateful) {
       // Replies first, so no deny written below can block the return traffic of an allowed connection.
-      for (const f of flows) {
+      for (const f of near.replyFrom) {
         const allowed = f.set.intersect(replyFrom).minus(intent.denied);
         if (allowed.isEmpty()) continue;
         const { boxes } = decompose(allowed, MAX_BOXES, MAX_BOXES);
@@ -147,10 +165,10 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
     return sink;
   };
 
-  const lowerWithFallback = (domain: PacketSet, replyFrom = domain) => {
+  const lowerWithFallback = (domain: PacketSet, replyFrom = domain, near?: Near) => {
     // Denies go first where the target can drop; a deny it cannot write is subtracted instead, never lost.
-    const first = lowerDomain(domain, replyFrom, !caps.deny || !caps.stateful);
-    return report(first.denyRefused ? lowerDomain(domain, replyFrom, true) : first);
+    const first = lowerDomain(domain, replyFrom, !caps.deny || !caps.stateful, near);
+    return report(first.denyRefused ? lowerDomain(domain, replyFrom, true, near) : first);
   };
 
   let forward: IrRule[] = [];
@@ -171,8 +189,12 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
       const terms = addresses.map((prefix) => ({ prefix, except: [] }));
       const toHost = scope.renderDomain.intersect(intent.addresses(terms, "dst"));
       const fromHost = scope.renderDomain.intersect(intent.addresses(terms, "src"));
-      const ingress = lowerWithFallback(toHost, fromHost);
-      const egress = lowerWithFallback(fromHost, toHost);
+      // Only flows whose addresses can reach the hosts are intersected: a cheap prefix test first, since a
+      // point may protect thousands of assets and the policy hold thousands of flows.
+      const to = flows.filter((f) => touches(f.resolved.to, addresses));
+      const from = flows.filter((f) => touches(f.resolved.from, addresses));
+      const ingress = lowerWithFallback(toHost, fromHost, { domain: to, replyFrom: from });
+      const egress = lowerWithFallback(fromHost, toHost, { domain: from, replyFrom: to });
       refused = refused.union(ingress.refused).union(egress.refused);
       const k8s = g.assets.length === 1 ? g.assets[0]!.k8s : undefined;
       hosts.push({
