@@ -25,6 +25,26 @@ export interface ImportedRule {
   readonly list: string;
   /** The comment or name attached to the rule (Rampart writes the flow's name there). */
   readonly label?: string;
+  /** Packets the device counted for the rule, when the configuration carries counters (`iptables-save -c`). */
+  readonly hits?: number;
+  /** The day (YYYY-MM-DD) after which the rule is meant to be gone (a Capirca or Junos expiration). */
+  readonly expires?: string;
+}
+
+/**
+ * One ordered rule list of a configuration (a chain, an ACL, a zone pair's policies, a security group), for the
+ * analyses that work list by list.
+ */
+export interface RuleList {
+  /** The same name as `ImportedRule.list`. */
+  readonly name: string;
+  /**
+   * What becomes of a packet that no rule of the list decides: accepted, dropped, or "next" when it goes on to
+   * whatever is evaluated after the list (the calling chain, the next zone pair, the global policy).
+   */
+  readonly fallThrough: "accept" | "drop" | "next";
+  /** Where the list is declared, when it is declared on a line of its own. */
+  readonly source?: ConfigSource;
 }
 
 /** A host a host-role configuration runs on (or a security group or pod set is bound to). */
@@ -57,6 +77,8 @@ export interface ImportResult {
   readonly accepted: PacketSet;
   /** Every rule, with its match set, for attribution and analyses. */
   readonly rules: ImportedRule[];
+  /** The rule lists, in the order they appear; a list not given here falls through ("next"). */
+  readonly lists?: readonly RuleList[];
   /**
    * Constructs that were not fully understood, each with its line. Codes: "config-syntax",
    * "config-unsupported" (understood but not modelled: the result may be wrong), "config-ignored"
