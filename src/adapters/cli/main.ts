@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { isCalendarDate } from "../../core/policy/parse-rules.js";
 import { findPackageRoot, packageVersion } from "../fs/package-root.js";
 import { registerCompile } from "./compile.js";
+import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerInit } from "./init.js";
 import { CliError, type CliIo, type CommandContext } from "./io.js";
@@ -85,6 +86,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerCompile(program, ctx);
   registerVerify(program, ctx);
   registerPlan(program, ctx);
+  registerDiff(program, ctx);
   registerInit(program, ctx);
   return program;
 }
