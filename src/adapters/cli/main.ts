@@ -9,6 +9,7 @@ import { findPackageRoot, packageVersion } from "../fs/package-root.js";
 import { registerCompile } from "./compile.js";
 import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
+import { registerImport } from "./import.js";
 import { registerInit } from "./init.js";
 import { CliError, type CliIo, type CommandContext } from "./io.js";
 import { registerMatrix } from "./matrix.js";
@@ -87,6 +88,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerVerify(program, ctx);
   registerPlan(program, ctx);
   registerDiff(program, ctx);
+  registerImport(program, ctx);
   registerInit(program, ctx);
   return program;
 }

@@ -13,16 +13,15 @@ export interface Detection {
   readonly candidates: readonly string[];
 }
 
-/** A format's evidence in the file's lines: a regular expression per line, or a test on the whole text. */
-interface Rule {
+/** Evidence for a format: a line that matches counts `weight` (up to MAX_HITS lines). */
+interface Evidence {
   readonly format: string;
   readonly weight: number;
   readonly why: string;
-  readonly line?: RegExp;
-  readonly text?: (text: string) => boolean;
+  readonly line: RegExp;
 }
 
-const LINE_RULES: readonly Rule[] = [
+const EVIDENCE: readonly Evidence[] = [
   // iptables-save / iptables-restore, aerleon's iptables command lines, shell scripts calling iptables.
   {
     format: "iptables",
@@ -271,7 +270,7 @@ const NAME_HINTS: readonly { readonly name: RegExp; readonly format: string; rea
 /** Less evidence than this is no evidence: a `hostname` line alone says little. */
 const MIN_SCORE = 2;
 
-/** How many lines of a rule count at most: a long file repeats the same evidence. */
+/** How many lines of one piece of evidence count at most: a long file repeats the same evidence. */
 const MAX_HITS = 4;
 
 /** The format of a file, or undefined when none (or more than one) fits; see `detectFormatWithReason`. */
@@ -294,12 +293,12 @@ export function detectFormatWithReason(file: ConfigFile): Detection {
     if (!s.why.includes(why)) s.why.push(why);
     scores.set(format, s);
   };
-  const hits = new Map<Rule, number>();
+  const hits = new Map<Evidence, number>();
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || (line.startsWith("#") && !/^#(!|include|\s*RANCID)/.test(line))) continue;
-    for (const rule of LINE_RULES) {
-      if (!rule.line?.test(line)) continue;
+    for (const rule of EVIDENCE) {
+      if (!rule.line.test(line)) continue;
       const n = hits.get(rule) ?? 0;
       if (n >= MAX_HITS) continue;
       hits.set(rule, n + 1);

@@ -4,7 +4,7 @@
 import type { Family } from "../../../net/address.js";
 import { diagnostic, type Diagnostic } from "../../../policy/diagnostics.js";
 import type { PacketSet } from "../../../space/packet-set.js";
-import type { ImportedRule } from "../../model.js";
+import type { ImportedRule, RuleList } from "../../model.js";
 import type { RuleTarget } from "./conditions.js";
 import { type MatchContext, ruleMatch } from "./match-sets.js";
 import type { Chain, FilterTable, TableRule } from "./restore.js";
@@ -19,7 +19,12 @@ interface Evaluated {
   readonly entry: TableRule;
   /** The rule's own match; none when iptables would not load it. */
   readonly match: PacketSet;
+  /** The rule's target, or what it is taken as (a chain ufw makes itself: unsupported). */
+  readonly target: RuleTarget;
 }
+
+/** Chains ufw creates itself (ufw-skip-to-policy-input, ufw-user-input ...), which its rule files jump to. */
+const UFW_CHAIN = /^ufw6?-/;
 
 export class TableEvaluator {
   private readonly outcomes = new Map<string, ChainOutcome>();
@@ -31,8 +36,19 @@ export class TableEvaluator {
     private readonly ctx: MatchContext,
     private readonly table: FilterTable,
     private readonly diagnostics: Diagnostic[],
+    /** Appended to chain names in `ImportedRule.list` (when IPv4 and IPv6 tables are read together). */
+    private readonly listSuffix = "",
   ) {
     for (const chain of table.chains.values()) this.evaluated.set(chain.name, this.matchRules(chain));
+  }
+
+  /** The chains as rule lists: a built-in chain ends in its policy, a user chain returns to its caller. */
+  lists(): RuleList[] {
+    return [...this.table.chains.values()].map((c) => ({
+      name: c.name + this.listSuffix,
+      fallThrough: c.builtIn ? c.policy : "next",
+      ...(c.source && { source: c.source }),
+    }));
   }
 
   get family(): Family {
@@ -63,8 +79,16 @@ export class TableEvaluator {
   private matchRules(chain: Chain): Evaluated[] {
     return chain.rules.map((entry) => {
       const { match, problems } = ruleMatch(this.ctx, entry.rule);
-      const target = entry.rule.target;
-      if (target.kind === "jump") {
+      let target = entry.rule.target;
+      if (target.kind === "jump" && !this.table.chains.has(target.chain) && UFW_CHAIN.test(target.chain)) {
+        this.report(
+          entry,
+          "config-unsupported",
+          target.column,
+          `Chain "${target.chain}" is made by ufw itself, not in the files read; what it takes counts as accepted`,
+        );
+        target = { kind: "unsupported", name: target.chain, column: target.column };
+      } else if (target.kind === "jump") {
         const to = this.table.chains.get(target.chain);
         const why = !to
           ? `Chain or target "${target.chain}" does not exist`
@@ -76,7 +100,7 @@ export class TableEvaluator {
       const decides = target.kind !== "none" && target.kind !== "continue";
       for (const p of problems)
         if (decides || p.code === "config-syntax") this.report(entry, p.code, p.column, p.message);
-      if (target.kind === "unsupported")
+      if (target.kind === "unsupported" && target === entry.rule.target)
         this.report(
           entry,
           "config-unsupported",
@@ -91,10 +115,11 @@ export class TableEvaluator {
         action: actionOf(target),
         match: broken ? this.ctx.space.none() : match,
         source: entry.source,
-        list: chain.name,
+        list: chain.name + this.listSuffix,
         ...(label !== undefined && { label }),
+        ...(entry.hits !== undefined && { hits: entry.hits }),
       });
-      return { entry, match: effective };
+      return { entry, match: effective, target };
     });
   }
 
@@ -115,9 +140,8 @@ export class TableEvaluator {
     let remaining = space.family(this.ctx.family);
     let accept = space.none();
     let ret = space.none();
-    for (const { entry, match } of this.evaluated.get(chain.name) ?? []) {
+    for (const { entry, match, target: t } of this.evaluated.get(chain.name) ?? []) {
       const hit = match.intersect(remaining);
-      const t = entry.rule.target;
       // Jumps are followed even when nothing reaches them, so that every loop is found.
       if (hit.isEmpty() && t.kind !== "jump") continue;
       switch (t.kind) {

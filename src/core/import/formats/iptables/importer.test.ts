@@ -469,3 +469,118 @@ describe("iptables importer for the host role", () => {
     expect(allows(r, "tcp", "1.1.1.1", "2.2.2.2", 1)).toBe(true);
   });
 });
+
+describe("iptables importer on what real files add", () => {
+  it("gives each chain as a rule list: built-in chains fall through to their policy, user chains return", () => {
+    const r = run(table(":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":mine - [0:0]", "-A FORWARD -j mine"));
+    expect(r.lists?.map((l) => `${l.name}:${l.fallThrough}`)).toEqual([
+      "INPUT:accept",
+      "FORWARD:drop",
+      "OUTPUT:accept",
+      "mine:next",
+    ]);
+    expect(r.lists?.map((l) => l.source?.line)).toEqual([2, 3, undefined, 4]);
+    const both = iptablesImporter.import(
+      [
+        { name: "rules.v4", text: table(":FORWARD DROP [0:0]") },
+        { name: "rules.v6", text: table(":FORWARD ACCEPT [0:0]", "-A FORWARD -j DROP") },
+      ],
+      context(),
+    );
+    expect(
+      both.lists?.filter((l) => l.name.startsWith("FORWARD")).map((l) => `${l.name}:${l.fallThrough}`),
+    ).toEqual(["FORWARD:drop", "FORWARD (IPv6):accept"]);
+    expect(both.rules.map((x) => x.list)).toEqual(["FORWARD (IPv6)"]);
+  });
+
+  it("reads iptables-save -c counters, and -c PACKETS BYTES, as the rule's hits", () => {
+    const r = run(
+      table(
+        ":FORWARD DROP [10:1000]",
+        "[42:8800] -A FORWARD -p tcp --dport 22 -j ACCEPT",
+        "-A FORWARD -c 7 700 -p tcp --dport 80 -j ACCEPT",
+        "-A FORWARD -p tcp --dport 443 -j ACCEPT",
+      ),
+    );
+    expect(r.rules.map((x) => x.hits)).toEqual([42, 7, undefined]);
+    expect(allows(r, "tcp", "1.1.1.1", "2.2.2.2", 80)).toBe(true);
+  });
+
+  it("reads a file of bare iptables commands (aerleon's output) and iptables lines of a shell script", () => {
+    const aerleon = run(
+      [
+        "# Iptables INPUT Policy",
+        "-P FORWARD DROP",
+        "-N F_web",
+        "-A FORWARD -j F_web",
+        "-A F_web -p tcp --dport 443 -j ACCEPT",
+      ].join("\n"),
+    );
+    expect(aerleon.diagnostics.filter((d) => d.code !== "config-unsupported" || d.line !== 1)).toEqual([]);
+    expect(allows(aerleon, "tcp", "1.1.1.1", "2.2.2.2", 443)).toBe(true);
+    expect(allows(aerleon, "tcp", "1.1.1.1", "2.2.2.2", 80)).toBe(false);
+    const script = run(
+      [
+        "/sbin/iptables -P FORWARD DROP",
+        "iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE",
+        "iptables -A FORWARD -p tcp --dport 25 -j ACCEPT",
+      ].join("\n"),
+      context(),
+      "firewall.v4",
+    );
+    expect(script.diagnostics.map((d) => `${d.line} ${d.code}`)).toContain("2 config-ignored");
+    expect(allows(script, "tcp", "1.1.1.1", "2.2.2.2", 25)).toBe(true);
+    expect(allows(script, "tcp", "1.1.1.1", "2.2.2.2", 26)).toBe(false);
+  });
+
+  it("reads ipset commands and rules in one file (aerleon's ipset output), and aerleon's family comment", () => {
+    const r = run(
+      [
+        "create -exist web-src hash:net family inet6 hashsize 4 maxelem 4",
+        "add -exist web-src 2001:db8:1::/48",
+        "# inet6",
+        "-P FORWARD DROP",
+        "-A FORWARD -p tcp -m set --match-set web-src src --dport 443 -j ACCEPT",
+      ].join("\n"),
+      context(),
+      "aerleon.ips",
+    );
+    expect(r.diagnostics.map((d) => `${d.line} ${d.message}`)).toEqual([
+      "1 No IPv4 rules file was given; IPv4 is taken as unfiltered (the kernel's default ACCEPT policies)",
+    ]);
+    expect(r.rules.map((x) => `${x.source.line} ${x.action}`)).toEqual(["5 accept"]);
+    expect(allows(r, "tcp", "2001:db8:1::5", "2001:db8:2::1", 443)).toBe(true);
+    expect(allows(r, "tcp", "2001:db8:3::5", "2001:db8:2::1", 443)).toBe(false);
+  });
+
+  it("reads conntrack's original and reply addresses and ports as the first packet's", () => {
+    const r = run(
+      table(
+        ":FORWARD DROP [0:0]",
+        "-A FORWARD -m conntrack --ctstate NEW --ctproto 17 --ctorigsrcport 68 --ctorigdstport 67 -j ACCEPT",
+        "-A FORWARD -p tcp -m conntrack --ctorigdst 10.2.0.0/16 --ctreplsrcport 22 -j ACCEPT",
+      ),
+    );
+    expect(r.diagnostics.filter((d) => d.code !== "config-unsupported" || d.line !== 1)).toEqual([]);
+    expect(allows(r, "udp", "1.1.1.1", "2.2.2.2", 67, { sport: 68 })).toBe(true);
+    expect(allows(r, "udp", "1.1.1.1", "2.2.2.2", 67, { sport: 69 })).toBe(false);
+    expect(allows(r, "tcp", "1.1.1.1", "10.2.3.4", 22)).toBe(true);
+    expect(allows(r, "tcp", "1.1.1.1", "10.3.3.4", 22)).toBe(false);
+  });
+
+  it("reads ufw rule files: their family from the chain names, ufw's own chains as unsupported jumps", () => {
+    const after6 = run(
+      table(
+        ":ufw6-after-input - [0:0]",
+        "-A ufw6-after-input -p udp --dport 137 -j ufw6-skip-to-policy-input",
+      ),
+      context(),
+      "after6.rules",
+    );
+    expect(after6.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual([
+      "1 config-unsupported No IPv4 rules file was given; IPv4 is taken as unfiltered (the kernel's default ACCEPT policies)",
+      '3 config-unsupported Chain "ufw6-skip-to-policy-input" is made by ufw itself, not in the files read; what it takes counts as accepted',
+    ]);
+    expect(after6.rules.map((x) => x.action)).toEqual(["other"]);
+  });
+});

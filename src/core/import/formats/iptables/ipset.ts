@@ -77,7 +77,9 @@ const COMMANDS: Readonly<Record<string, string>> = {
   "-E": "rename",
 };
 
-function runCommand(sets: Sets, tokens: readonly Token[], problem: Problem): void {
+function runCommand(sets: Sets, all: readonly Token[], problem: Problem): void {
+  // -exist (-!) anywhere only silences "already exists" errors, which are not reported here anyway.
+  const tokens = all.filter((t) => t.quoted || (t.text !== "-exist" && t.text !== "-!"));
   const [cmd, nameTok, ...rest] = tokens;
   const command = COMMANDS[cmd!.text];
   if (!command) return problem("config-syntax", cmd!.column, `Unknown ipset command "${cmd!.text}"`);

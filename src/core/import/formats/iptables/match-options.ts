@@ -6,6 +6,7 @@ import { PROTO } from "../../../net/protocol.js";
 import type { Range } from "../../match.js";
 import type { Condition } from "./conditions.js";
 import { icmpSpec, portNumber, protocolNumber } from "./names.js";
+import { parseAddress } from "./parse-rule.js";
 import type { Token } from "./tokenize.js";
 
 export interface OptionInput {
@@ -178,8 +179,57 @@ const notModelled = (arity: number, what: string): OptionSpec => ({
   handle: (i) => unsupported(i, what),
 });
 
+/**
+ * A conntrack address of the connection's original or reply direction, as the packet's own source or
+ * destination: for a connection's first packet they are the same but for NAT, which Rampart does not model
+ * (the nat table is reported as ignored).
+ */
+function ctAddress(dir: "src" | "dst"): OptionSpec {
+  return {
+    arity: 1,
+    handle: (i) => {
+      const prefixes = [];
+      for (const text of i.values[0]!.text.split(",")) {
+        const p = parseAddress(text, i.family);
+        if (typeof p === "string") return { error: p };
+        if (p === undefined) return unsupported(i, `host name "${text}"`);
+        prefixes.push(p);
+      }
+      return ok({ kind: "address", dir, negate: i.negate, prefixes, column: i.option.column });
+    },
+  };
+}
+
+function ctPort(dir: "src" | "dst"): OptionSpec {
+  return {
+    arity: 1,
+    handle: (i) => {
+      const r = parsePortRange(i.values[0]!.text);
+      if (typeof r === "string") return { error: r };
+      return ok({
+        kind: "ports",
+        proto: "rule",
+        dir,
+        negate: i.negate,
+        ranges: [r],
+        column: i.option.column,
+      });
+    },
+  };
+}
+
 const conntrack: MatchModule = {
   options: {
+    "--ctorigsrc": ctAddress("src"),
+    "--ctorigdst": ctAddress("dst"),
+    "--ctreplsrc": ctAddress("dst"),
+    "--ctrepldst": ctAddress("src"),
+    "--ctorigsrcport": ctPort("src"),
+    "--ctorigdstport": ctPort("dst"),
+    "--ctreplsrcport": ctPort("dst"),
+    "--ctrepldstport": ctPort("src"),
+    "--ctstatus": notModelled(1, "--ctstatus"),
+    "--ctexpire": notModelled(1, "--ctexpire"),
     "--ctstate": stateOption,
     "--ctdir": {
       arity: 1,

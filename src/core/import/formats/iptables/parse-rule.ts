@@ -249,7 +249,7 @@ class RuleReader {
 }
 
 /** "10.0.0.0/8", "10.0.0.1", "10.0.0.0/255.0.0.0", "2001:db8::/32"; undefined for a host name. */
-function parseAddress(text: string, family: Family): Prefix | string | undefined {
+export function parseAddress(text: string, family: Family): Prefix | string | undefined {
   const [addr, len] = text.split("/");
   const a = tryParseAddress(addr ?? "");
   if (!a) {

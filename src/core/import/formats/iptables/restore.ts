@@ -11,6 +11,8 @@ import { type Token, tokenize } from "./tokenize.js";
 export interface TableRule {
   readonly rule: ParsedRule;
   readonly source: ConfigSource;
+  /** Packets counted for the rule (`iptables-save -c`: "[packets:bytes]" or "-c packets bytes"). */
+  readonly hits?: number;
 }
 
 export interface Chain {
@@ -18,6 +20,8 @@ export interface Chain {
   readonly builtIn: boolean;
   policy: "accept" | "drop";
   rules: TableRule[];
+  /** The line that declares the chain (`:NAME POLICY [0:0]`, `-N NAME`), when there is one. */
+  source?: ConfigSource;
 }
 
 export interface FilterTable {
@@ -41,9 +45,13 @@ export function runFile(
   table: FilterTable,
   diagnostics: Diagnostic[],
 ): void {
-  let current: "filter" | "other" | undefined;
+  const lines = file.text.split(/\r?\n/);
+  // Without any "*table" line the file is a list of iptables commands on the filter table (aerleon's
+  // iptables output, `iptables ...` lines of a shell script), each run as the iptables command would run it.
+  const commandsOnly = !lines.some((l) => l.trim().startsWith("*"));
+  let current: "filter" | "other" | undefined = commandsOnly ? "filter" : undefined;
   let lastLine = 0;
-  file.text.split(/\r?\n/).forEach((raw, index) => {
+  lines.forEach((raw, index) => {
     const line = index + 1;
     const report: Report = (code, column, message) =>
       diagnostics.push(diagnostic(code, severity(code), message, { file: file.name, line, column }));
@@ -68,9 +76,12 @@ export function runFile(
     const t = tokenize(raw);
     if (!t.ok) return report("config-syntax", t.column, t.message);
     const source = { file: file.name, line, text };
-    command(stripCounters(t.tokens), family, table, source, report);
+    const tokens = commandsOnly ? scriptCommand(t.tokens, report) : t.tokens;
+    if (tokens === undefined || tokens.length === 0) return;
+    const { tokens: rest, hits } = takeCounters(tokens);
+    command(rest, family, table, source, report, hits);
   });
-  if (current !== undefined)
+  if (current !== undefined && !commandsOnly)
     diagnostics.push(
       diagnostic(
         "config-syntax",
@@ -104,9 +115,38 @@ function startTable(name: string, table: FilterTable, report: Report, column: nu
   return "other";
 }
 
-/** iptables-save -c writes "[packets:bytes]" before each rule. */
-function stripCounters(tokens: Token[]): Token[] {
-  return /^\[[0-9]+:[0-9]+\]$/.test(tokens[0]?.text ?? "") ? tokens.slice(1) : tokens;
+/** iptables-save -c writes "[packets:bytes]" before each rule; the packets are the rule's hits. */
+function takeCounters(tokens: Token[]): { tokens: Token[]; hits?: number } {
+  const m = /^\[([0-9]+):[0-9]+\]$/.exec(tokens[0]?.text ?? "");
+  return m ? { tokens: tokens.slice(1), hits: Number(m[1]) } : { tokens };
+}
+
+/** "-c PACKETS BYTES" inside a rule (iptables-restore's other way of setting counters). */
+function optionCounters(tokens: readonly Token[]): number | undefined {
+  const k = tokens.findIndex((t) => !t.quoted && (t.text === "-c" || t.text === "--set-counters"));
+  const packets = k >= 0 ? tokens[k + 1]?.text : undefined;
+  return packets !== undefined && /^[0-9]+$/.test(packets) ? Number(packets) : undefined;
+}
+
+/**
+ * A line of a command list: "iptables" (or ip6tables, a path to either) is dropped, and a command on
+ * another table than filter (`-t nat`) is ignored; undefined when the line is not for the filter table.
+ */
+function scriptCommand(tokens: Token[], report: Report): Token[] | undefined {
+  let out = tokens;
+  if (/(^|\/)ip6?tables(-legacy|-nft)?$/.test(out[0]?.text ?? "")) out = out.slice(1);
+  const k = out.findIndex((t) => !t.quoted && (t.text === "-t" || t.text === "--table"));
+  if (k < 0) return out;
+  const name = out[k + 1]?.text;
+  if (name !== "filter") {
+    report(
+      "config-ignored",
+      out[k]!.column,
+      `Table "${name ?? ""}" is ignored: Rampart reads the filter table only`,
+    );
+    return undefined;
+  }
+  return [...out.slice(0, k), ...out.slice(k + 2)];
 }
 
 const COMMANDS: Readonly<Record<string, string>> = {
@@ -138,9 +178,10 @@ function command(
   table: FilterTable,
   source: ConfigSource,
   report: Report,
+  hits?: number,
 ): void {
   const first = tokens[0]!;
-  if (first.text.startsWith(":")) return declare(tokens, table, report);
+  if (first.text.startsWith(":")) return declare(tokens, table, report, source);
   const cmd = COMMANDS[first.text];
   if (cmd === undefined) return report("config-syntax", first.column, `Unknown command "${first.text}"`);
   const chainTok = tokens[1];
@@ -155,11 +196,17 @@ function command(
     case "-I":
     case "-R":
     case "-D":
-      return ruleCommand(cmd, tokens, family, needChain(), source, report);
+      return ruleCommand(cmd, tokens, family, needChain(), source, report, hits);
     case "-N":
       if (!chainTok) return report("config-syntax", first.column, `"-N" needs a chain name`);
       if (chain) return report("config-syntax", chainTok.column, `Chain "${chainTok.text}" already exists`);
-      table.chains.set(chainTok.text, { name: chainTok.text, builtIn: false, policy: "drop", rules: [] });
+      table.chains.set(chainTok.text, {
+        name: chainTok.text,
+        builtIn: false,
+        policy: "drop",
+        rules: [],
+        source,
+      });
       return;
     case "-X":
       return deleteChains(table, chainTok, report);
@@ -176,18 +223,21 @@ function command(
   }
 }
 
-function declare(tokens: Token[], table: FilterTable, report: Report): void {
+function declare(tokens: Token[], table: FilterTable, report: Report, source: ConfigSource): void {
   const head = tokens[0]!;
   const name = head.text.slice(1);
   const policy = tokens[1]?.text;
   if (name === "") return report("config-syntax", head.column, "A chain line needs a chain name");
   const existing = table.chains.get(name);
-  if (existing?.builtIn) return setPolicy(existing, tokens[1], report, head.column);
+  if (existing?.builtIn) {
+    existing.source = source;
+    return setPolicy(existing, tokens[1], report, head.column);
+  }
   if (policy !== undefined && policy !== "-")
     return report("config-syntax", tokens[1]!.column, `User chain "${name}" cannot have policy "${policy}"`);
   // Declaring a chain that is there empties it, as iptables-restore --noflush does.
   if (existing) existing.rules = [];
-  else table.chains.set(name, { name, builtIn: false, policy: "drop", rules: [] });
+  else table.chains.set(name, { name, builtIn: false, policy: "drop", rules: [], source });
 }
 
 function setPolicy(chain: Chain | undefined, value: Token | undefined, report: Report, column: number): void {
@@ -211,6 +261,7 @@ function ruleCommand(
   chain: Chain | undefined,
   source: ConfigSource,
   report: Report,
+  hits: number | undefined,
 ): void {
   if (!chain) return;
   let rest = tokens.slice(2);
@@ -224,7 +275,8 @@ function ruleCommand(
   const rule = parseRule(rest, family);
   for (const p of rule.problems) report(p.code, p.column, p.message);
   if (rule.problems.some((p) => p.code === "config-syntax")) return;
-  const entry = { rule, source };
+  const counted = hits ?? optionCounters(rest);
+  const entry: TableRule = { rule, source, ...(counted !== undefined && { hits: counted }) };
   if (cmd === "-A") chain.rules.push(entry);
   else if (cmd === "-I") insertAt(chain, position ?? 1, entry, tokens[0]!, report);
   else if (cmd === "-R") {

@@ -68,6 +68,7 @@ export function resolveValue(m: MatchContext, value: MatchValue): readonly Eleme
  * reason is reported at the match).
  */
 export function matchSet(m: MatchContext, input: MatchInput, token: Element["token"]): PacketSet | undefined {
+  if (input.selector.includes(" . ")) return concatenationSet(m, input, token);
   const complex = input.elements.find((e) => e.complex || e.verdict);
   if (complex) {
     m.report(
@@ -81,9 +82,49 @@ export function matchSet(m: MatchContext, input: MatchInput, token: Element["tok
     m.report("config-unsupported", `Operator "${input.op}" with "${input.selector}" is not modelled`, token);
     return undefined;
   }
-  const part = partialSet(m, input, token);
+  // The catch-all element `*` stands for every value of the selector.
+  const catchAll = input.elements.some((e) => e.text === "*");
+  const values = catchAll ? { ...input, elements: input.elements.filter((e) => e.text !== "*") } : input;
+  const part = partialSet(m, values, token);
   if (!part) return undefined;
-  return input.op === "!=" ? part.base.minus(part.set) : part.set.intersect(part.base);
+  const set = catchAll ? part.base : part.set;
+  return input.op === "!=" ? part.base.minus(set) : set.intersect(part.base);
+}
+
+/**
+ * `a . b { x . y, ... }`: each element matches where every part matches its selector; the set is the union
+ * over the elements (intervals and prefixes allowed in each part).
+ */
+function concatenationSet(
+  m: MatchContext,
+  input: MatchInput,
+  token: Element["token"],
+): PacketSet | undefined {
+  const selectors = input.selector.split(" . ");
+  if (input.op !== "==" && input.op !== "!=") {
+    m.report("config-unsupported", `Operator "${input.op}" with a concatenation is not modelled`, token);
+    return undefined;
+  }
+  const space = m.context.space;
+  let base = space.all();
+  const sets: PacketSet[] = [];
+  for (const e of input.elements) {
+    if (!e.parts || e.parts.length !== selectors.length || e.data) {
+      m.report("config-syntax", `"${e.text}" does not match "${input.selector}"`, e.token);
+      return undefined;
+    }
+    let set = space.all();
+    for (let k = 0; k < selectors.length; k++) {
+      const part = e.parts[k]!;
+      const p = partialSet(m, { selector: selectors[k]!, op: "==", elements: [part] }, part.token);
+      if (!p) return undefined;
+      base = base.intersect(p.base);
+      set = set.intersect(p.set).intersect(p.base);
+    }
+    sets.push(set);
+  }
+  const union = space.unionAll(sets);
+  return input.op === "!=" ? base.minus(union) : union;
 }
 
 function partialSet(m: MatchContext, input: MatchInput, token: Element["token"]): Partial | undefined {

@@ -3,7 +3,7 @@
 
 import type { PacketSet } from "../../../space/packet-set.js";
 import { hostAccepts } from "../../match.js";
-import type { ImportContext, ImportedRule } from "../../model.js";
+import type { ImportContext, ImportedRule, RuleList } from "../../model.js";
 import type { MatchContext } from "./conditions.js";
 import type { Report } from "./report.js";
 import { type Branch, convertRule, tableFamilySet } from "./rules.js";
@@ -34,6 +34,8 @@ interface TableState {
 export interface Evaluation {
   readonly accepted: PacketSet;
   readonly rules: ImportedRule[];
+  /** Every chain of the tables that filter: a base chain ends in its policy, a regular chain returns. */
+  readonly lists: RuleList[];
 }
 
 function usable(table: Table, report: Report): boolean {
@@ -135,6 +137,7 @@ function baseAccepts(state: TableState, chain: Chain): PacketSet {
 export function evaluateRuleset(ruleset: Ruleset, context: ImportContext, report: Report): Evaluation {
   const space = context.space;
   const rules: ImportedRule[] = [];
+  const lists: RuleList[] = [];
   const onPath = { forward: space.all(), ingress: space.all(), egress: space.all() };
   const wanted = context.role === "network" ? (["forward"] as const) : (["ingress", "egress"] as const);
   for (const table of ruleset.values()) {
@@ -143,6 +146,11 @@ export function evaluateRuleset(ruleset: Ruleset, context: ImportContext, report
     const state: TableState = { m, converted: new Map(), outcomes: new Map(), active: new Set() };
     for (const chain of table.chains.values()) {
       const list = `${table.family} ${table.name} ${chain.name}`;
+      lists.push({
+        name: list,
+        fallThrough: chain.hook === undefined ? "next" : (chain.policy ?? "accept"),
+        source: { file: chain.token.file, line: chain.token.line, text: `chain ${chain.name}` },
+      });
       const converted = chain.rules.map((r) => convertRule(m, r, list));
       rules.push(...converted.map((c) => c.imported));
       state.converted.set(
@@ -166,11 +174,11 @@ export function evaluateRuleset(ruleset: Ruleset, context: ImportContext, report
       for (const p of paths) onPath[p] = onPath[p].intersect(accepts);
     }
   }
-  if (context.role === "network") return { accepted: onPath.forward, rules };
+  if (context.role === "network") return { accepted: onPath.forward, rules, lists };
   const hosts = context.hosts.map((h) => ({
     addresses: h.addresses,
     ingress: onPath.ingress,
     egress: onPath.egress,
   }));
-  return { accepted: hostAccepts(space, hosts), rules };
+  return { accepted: hostAccepts(space, hosts), rules, lists };
 }

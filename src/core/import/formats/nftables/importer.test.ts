@@ -535,3 +535,228 @@ comment "unterminated
     );
   });
 });
+
+describe("nftables importer: concatenations, counters, rule lists", () => {
+  const conf = `table inet filter {
+  set allowed {
+    type ipv4_addr . inet_proto . inet_service
+    flags interval
+    elements = { 10.0.0.0/8 . tcp . 22, 192.0.2.1-192.0.2.9 . udp . 1000-2000 counter packets 0 bytes 0 }
+  }
+  map ports {
+    type ipv4_addr . inet_service : verdict
+    elements = { 198.51.100.7 . 443 : accept, 198.51.100.8 . 443 : drop }
+  }
+  map marks {
+    type inet_service : mark
+    elements = { 22 : 1, 80 : 2 }
+  }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ip saddr . meta l4proto . th dport @allowed counter packets 17 bytes 1700 accept
+    ip daddr . tcp dport vmap @ports
+    ip saddr . tcp dport { 203.0.113.0/24 . 8080 } jump web
+  }
+  chain web {
+    ip daddr 10.9.9.9 accept
+  }
+}
+`;
+  const r = run(conf);
+
+  it("matches each element's values together, with prefixes, ranges and verdict maps", () => {
+    expect(r.accepted.contains(tcp("10.1.2.3", "8.8.8.8", 22))).toBe(true);
+    expect(r.accepted.contains(tcp("10.1.2.3", "8.8.8.8", 23))).toBe(false);
+    expect(r.accepted.contains(udp("10.1.2.3", "8.8.8.8", 22))).toBe(false);
+    expect(r.accepted.contains(udp("192.0.2.5", "8.8.8.8", 1500))).toBe(true);
+    expect(r.accepted.contains(udp("192.0.2.10", "8.8.8.8", 1500))).toBe(false);
+    expect(r.accepted.contains(tcp("1.1.1.1", "198.51.100.7", 443))).toBe(true);
+    expect(r.accepted.contains(tcp("1.1.1.1", "198.51.100.8", 443))).toBe(false);
+    expect(r.accepted.contains(tcp("203.0.113.5", "10.9.9.9", 8080))).toBe(true);
+    expect(r.accepted.contains(tcp("203.0.113.5", "10.9.9.8", 8080))).toBe(false);
+  });
+
+  it("reports a data map once, at its declaration, and nothing else", () => {
+    expect(r.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual([
+      '11 config-ignored Map "marks" maps to values, not verdicts: it decides nothing by itself (rules using it are reported)',
+    ]);
+  });
+
+  it("gives counters as hits, and every chain as a list with its fall-through", () => {
+    expect(r.rules.map((x) => x.hits)).toEqual([17, undefined, undefined, undefined]);
+    expect(r.lists).toEqual([
+      {
+        name: "inet filter forward",
+        fallThrough: "drop",
+        source: { file: "nft.conf", line: 15, text: "chain forward" },
+      },
+      {
+        name: "inet filter web",
+        fallThrough: "next",
+        source: { file: "nft.conf", line: 21, text: "chain web" },
+      },
+    ]);
+  });
+});
+
+describe("nftables importer: nft -j JSON", () => {
+  const json = JSON.stringify(
+    {
+      nftables: [
+        { metainfo: { version: "1.0.6", json_schema_version: 1 } },
+        { table: { family: "inet", name: "filter", handle: 1 } },
+        {
+          chain: {
+            family: "inet",
+            table: "filter",
+            name: "fwd",
+            handle: 1,
+            type: "filter",
+            hook: "forward",
+            prio: 0,
+            policy: "drop",
+          },
+        },
+        {
+          rule: {
+            family: "inet",
+            table: "filter",
+            chain: "fwd",
+            handle: 2,
+            comment: "ssh from lan",
+            expr: [
+              {
+                match: {
+                  op: "==",
+                  left: { payload: { protocol: "ip", field: "saddr" } },
+                  right: { prefix: { addr: "10.0.0.0", len: 8 } },
+                },
+              },
+              {
+                match: {
+                  op: "==",
+                  left: { payload: { protocol: "tcp", field: "dport" } },
+                  right: { set: [22, { range: [2200, 2299] }] },
+                },
+              },
+              { counter: { packets: 5, bytes: 300 } },
+              { accept: null },
+            ],
+          },
+        },
+        {
+          rule: {
+            family: "inet",
+            table: "filter",
+            chain: "fwd",
+            handle: 3,
+            expr: [
+              { match: { op: "!=", left: { ct: { key: "state" } }, right: ["established", "related"] } },
+              { match: { op: "==", left: { meta: { key: "mark" } }, right: 7 } },
+              { drop: null },
+            ],
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+  const r = nftablesImporter.import([{ name: "ruleset.json", text: json }], context("network"));
+  const line = (needle: string) => json.split("\n").findIndex((l) => l.includes(needle)) + 1;
+
+  it("reads rules as the text form reads them", () => {
+    expect(r.accepted.contains(tcp("10.1.1.1", "192.0.2.1", 22))).toBe(true);
+    expect(r.accepted.contains(tcp("10.1.1.1", "192.0.2.1", 2250))).toBe(true);
+    expect(r.accepted.contains(tcp("10.1.1.1", "192.0.2.1", 2300))).toBe(false);
+    expect(r.accepted.contains(tcp("11.1.1.1", "192.0.2.1", 22))).toBe(false);
+  });
+
+  it("points rules, lists and diagnostics at the JSON objects, and shows each rule as nft text", () => {
+    const ssh = r.rules[0]!;
+    expect(ssh.source.line).toBe(line('"rule"'));
+    expect(ssh.source.text).toBe(
+      'add rule inet filter fwd ip saddr 10.0.0.0/8 tcp dport { 22, 2200-2299 } counter packets 5 bytes 300 accept comment "ssh from lan"',
+    );
+    expect(ssh.label).toBe("ssh from lan");
+    expect(ssh.hits).toBe(5);
+    expect(r.lists?.[0]).toMatchObject({ name: "inet filter fwd", fallThrough: "drop" });
+    expect(r.lists?.[0]?.source?.line).toBe(line('"chain"'));
+    const mark = r.diagnostics.find((d) => d.message.includes("meta mark"))!;
+    expect(mark.code).toBe("config-unsupported");
+    expect(mark.line).toBe(
+      json.split("\n").findIndex((l, k) => k > line('"comment"') && l.includes('"rule"')) + 1,
+    );
+  });
+
+  it("reports malformed JSON and unknown objects with their position", () => {
+    const bad = nftablesImporter.import(
+      [{ name: "bad.json", text: '{"nftables": [{"table": {"family": "ip"' }],
+      context("network"),
+    );
+    expect(bad.diagnostics.map((d) => d.code)).toEqual(["config-syntax"]);
+    const odd = nftablesImporter.import(
+      [{ name: "odd.json", text: '{"nftables": [\n{"frobnicate": {}}\n]}' }],
+      context("network"),
+    );
+    expect(odd.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual([
+      '2 config-syntax Unknown nft JSON object "frobnicate"',
+    ]);
+  });
+});
+
+describe("nftables importer: catch-all elements", () => {
+  it("reads `*` in a verdict map as every other value, and in a set as every value", () => {
+    const r = run(`table inet f {
+  chain fwd {
+    type filter hook forward priority 0; policy accept;
+    tcp dport vmap { 22 : accept, * : drop }
+    udp dport { 53, * } accept
+  }
+}
+`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.accepted.contains(tcp("10.0.0.1", "192.0.2.1", 22))).toBe(true);
+    expect(r.accepted.contains(tcp("10.0.0.1", "192.0.2.1", 23))).toBe(false);
+    expect(r.accepted.contains(udp("10.0.0.1", "192.0.2.1", 9999))).toBe(true);
+  });
+});
+
+describe("nftables importer: chain bindings", () => {
+  it("reads `jump { ... }` as an anonymous chain the rule jumps to", () => {
+    const r = run(`table inet f {
+  chain fwd {
+    type filter hook forward priority 0; policy drop;
+    meta l4proto { tcp, udp } th dport 53 jump {
+      ip saddr 10.0.0.0/8 counter accept
+      ip6 saddr fd00::/8 accept
+    }
+  }
+}
+`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.accepted.contains(udp("10.1.1.1", "192.0.2.1", 53))).toBe(true);
+    expect(r.accepted.contains(udp("11.1.1.1", "192.0.2.1", 53))).toBe(false);
+    expect(r.accepted.contains(udp("10.1.1.1", "192.0.2.1", 54))).toBe(false);
+    expect(r.lists?.map((l) => `${l.name} ${l.fallThrough}`)).toEqual([
+      "inet f fwd drop",
+      "inet f fwd#1 next",
+    ]);
+  });
+});
+
+describe("nftables importer: flag lists", () => {
+  it("reads `ct state != established | related` like `ct state != established,related`", () => {
+    const conf = (v: string) => `table ip f {
+  chain fwd {
+    type filter hook forward priority 0; policy accept;
+    ct state != ${v} drop
+  }
+}
+`;
+    const bar = run(conf("established | related"));
+    const comma = run(conf("established,related"));
+    expect(bar.diagnostics).toEqual([]);
+    expect(bar.accepted.equals(comma.accepted)).toBe(true);
+  });
+});

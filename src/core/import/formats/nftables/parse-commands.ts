@@ -160,7 +160,7 @@ function tableBody(ctx: CommandContext, table: Table, inner: Token[]): void {
     const name = s[1];
     if (isTok(head, "chain") && name && name.kind !== "punct") {
       const chain = ensureChain(table, name);
-      if (isTok(s[2], "{")) chainBlock(ctx, chain, s, 2);
+      if (isTok(s[2], "{")) chainBlock(ctx, table, chain, s, 2);
     } else if ((isTok(head, "set") || isTok(head, "map")) && name && isTok(s[2], "{")) {
       const b = braced(s, 2);
       if (b) setBody(ctx, table, name, head.text === "map", b.inner);
@@ -176,16 +176,16 @@ function tableBody(ctx: CommandContext, table: Table, inner: Token[]): void {
   }
 }
 
-function chainBlock(ctx: CommandContext, chain: Chain, s: Token[], open: number): void {
+function chainBlock(ctx: CommandContext, table: Table, chain: Chain, s: Token[], open: number): void {
   const b = braced(s, open);
   if (!b) {
     ctx.report("config-syntax", 'Unclosed "{"', s[open]!);
     return;
   }
-  for (const item of splitStatements(b.inner)) chainItem(ctx, chain, item);
+  for (const item of splitStatements(b.inner)) chainItem(ctx, table, chain, item);
 }
 
-function chainItem(ctx: CommandContext, chain: Chain, item: Token[]): void {
+function chainItem(ctx: CommandContext, table: Table, chain: Chain, item: Token[]): void {
   const head = item[0]!;
   if (isTok(head, "type") && item.some((t) => isTok(t, "hook"))) {
     chain.type = item[1]?.text;
@@ -211,10 +211,34 @@ function chainItem(ctx: CommandContext, chain: Chain, item: Token[]): void {
     return;
   }
   if (isTok(head, "comment") || isTok(head, "devices") || isTok(head, "device")) return;
-  chain.rules.push(makeRule(ctx, item));
+  chain.rules.push(makeRule(ctx, table, chain, item));
 }
 
-function makeRule(ctx: CommandContext, tokens: Token[], from = 0): Rule {
+/**
+ * `jump { ... }` / `goto { ... }` (a chain binding): the rules in braces become an anonymous chain of the
+ * table, named "PARENT#N" (the parent's Nth binding), and the verdict jumps to it by that name.
+ */
+function bindChains(ctx: CommandContext, table: Table, parent: Chain, tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    out.push(t);
+    if (!(isTok(t, "jump") || isTok(t, "goto")) || !isTok(tokens[k + 1], "{")) continue;
+    const b = braced(tokens, k + 1);
+    if (!b) continue;
+    const open = tokens[k + 1]!;
+    const n = [...table.chains.keys()].filter((c) => c.startsWith(`${parent.name}#`)).length + 1;
+    const name: Token = { ...open, kind: "word", text: `${parent.name}#${n}` };
+    const chain = ensureChain(table, name);
+    for (const item of splitStatements(b.inner)) chainItem(ctx, table, chain, item);
+    out.push(name);
+    k = b.next - 1;
+  }
+  return out;
+}
+
+function makeRule(ctx: CommandContext, table: Table, chain: Chain, all: Token[], from = 0): Rule {
+  const tokens = bindChains(ctx, table, chain, all);
   const body = tokens.slice(from);
   const first = body[0] ?? tokens[0]!;
   const last = tokens[tokens.length - 1]!;
@@ -258,7 +282,7 @@ function chainCommand(ctx: CommandContext, verb: string, stmt: Token[], i: numbe
     return;
   }
   const chain = ensureChain(table, name);
-  if (isTok(stmt[found.next + 1], "{")) chainBlock(ctx, chain, stmt, found.next + 1);
+  if (isTok(stmt[found.next + 1], "{")) chainBlock(ctx, table, chain, stmt, found.next + 1);
 }
 
 function ruleCommand(ctx: CommandContext, verb: string, stmt: Token[], i: number): void {
@@ -287,7 +311,7 @@ function ruleCommand(ctx: CommandContext, verb: string, stmt: Token[], i: number
     );
     from += 2;
   }
-  const rule = makeRule(ctx, stmt, from);
+  const rule = makeRule(ctx, found.table, chain, stmt, from);
   if (verb === "insert") chain.rules.unshift(rule);
   else chain.rules.push(rule);
 }
@@ -300,12 +324,18 @@ function setBody(ctx: CommandContext, table: Table, name: Token, map: boolean, i
   }
   for (const s of splitStatements(inner)) {
     const head = s[0]!;
-    if (isTok(head, "type") || isTok(head, "typeof"))
+    if (isTok(head, "type") || isTok(head, "typeof")) {
       set.type = s
         .slice(1)
         .map((t) => t.text)
         .join(" ");
-    else if (isTok(head, "elements")) {
+      if (map && !/:\s*verdict$/.test(set.type))
+        ctx.report(
+          "config-ignored",
+          `Map "${name.text}" maps to values, not verdicts: it decides nothing by itself (rules using it are reported)`,
+          name,
+        );
+    } else if (isTok(head, "elements")) {
       const open = s.findIndex((t) => isTok(t, "{"));
       const b = open >= 0 ? braced(s, open) : undefined;
       if (b) set.elements.push(...parseElements(b.inner, ctx.report));

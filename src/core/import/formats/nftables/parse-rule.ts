@@ -167,6 +167,18 @@ function parseElement(g: readonly Token[], report: Report): Element {
   let text = first.text;
   let rest = g.slice(1);
   const complex = isTok(rest[0], ".");
+  let parts: { text: string; token: Token }[] | undefined;
+  if (complex) {
+    // `a . b . c [: verdict]`: the key's values, each one word (or string).
+    const end = rest.findIndex((t) => isTok(t, ":"));
+    const key = [first, ...(end < 0 ? rest : rest.slice(0, end))];
+    parts = [{ text: first.text, token: first }];
+    // Words after the key (`counter packets 0`, `timeout 1s`) are element options, not parts.
+    for (let k = 1; isTok(key[k], ".") && key[k + 1]; k += 2)
+      parts.push({ text: key[k + 1]!.text, token: key[k + 1]! });
+    text = parts.map((p) => p.text).join(" . ");
+    rest = end < 0 ? [] : rest.slice(end);
+  }
   // "established:accept" without spaces: the lexer keeps the colon inside the word.
   const colon = text.lastIndexOf(":");
   if (colon > 0 && /^(accept|drop|continue|return)$/.test(text.slice(colon + 1))) {
@@ -175,15 +187,14 @@ function parseElement(g: readonly Token[], report: Report): Element {
     rest.unshift({ ...first, kind: "punct", text: ":" });
   }
   const at = rest.findIndex((t) => isTok(t, ":"));
-  if (at < 0) return { text, token: first, ...(complex && { complex }) };
+  if (at < 0) return { text, token: first, ...(complex && { complex, parts }) };
   const vc = new Cursor(rest.slice(at + 1));
   const word = vc.peek();
-  if (!word || !isStop(word) || !/^(accept|drop|continue|return|jump|goto|reject|queue)$/.test(word.text)) {
-    report("config-unsupported", `Map element "${text}" does not map to a verdict`, first);
-    return { text, token: first, complex: true };
-  }
+  // A data map's element (`22 : "ssh_server"`): the statement that uses the map is reported where it is.
+  if (!word || !isStop(word) || !/^(accept|drop|continue|return|jump|goto|reject|queue)$/.test(word.text))
+    return { text, token: first, complex: true, data: true, ...(parts && { parts }) };
   const verdict = parseVerdict(vc, report);
-  return { text, token: first, ...(verdict && { verdict }), ...(complex && { complex }) };
+  return { text, token: first, ...(verdict && { verdict }), ...(complex && { complex, parts }) };
 }
 
 /** The value after a selector and operator: a list, a named set, or comma-separated words. */
@@ -209,7 +220,9 @@ function parseValue(c: Cursor, report: Report): MatchValue | undefined {
   for (;;) {
     const v = c.next()!;
     elements.push({ text: v.text, token: v });
-    if (!isTok(c.peek(), ",") || c.peek(1)?.kind !== "word") break;
+    // `ct state established,related`, or the older `established | related` for flag values.
+    const sep = isTok(c.peek(), ",") || isTok(c.peek(), "|");
+    if (!sep || c.peek(1)?.kind !== "word") break;
     c.next();
   }
   return { kind: "list", elements };
@@ -249,6 +262,28 @@ function parseMatch(c: Cursor, report: Report): Statement {
   if (selector === undefined) {
     c.i = start;
     return unknown("unknown-condition");
+  }
+  // A concatenation of selectors (`ip saddr . tcp dport`), matched against concatenated elements.
+  let chained = selector;
+  while (isTok(c.peek(), ".")) {
+    c.next();
+    const more = parseSelector(c);
+    if (more === undefined) return unknown("unknown-condition");
+    chained += ` . ${more}`;
+  }
+  if (chained !== selector) {
+    const after = c.peek();
+    if (isTok(after, "vmap")) {
+      c.next();
+      const map = parseValue(c, report);
+      if (!map) return unknown("unknown-condition");
+      return { kind: "vmap", selector: chained, map, token };
+    }
+    const negate = after !== undefined && after.kind !== "string" && OPERATORS[after.text] === "!=";
+    if (negate || isTok(after, "==") || isTok(after, "eq")) c.next();
+    const value = isTok(c.peek(), "{") || c.peek()?.text.startsWith("@") ? parseValue(c, report) : undefined;
+    if (!value) return unknown("unknown-condition");
+    return { kind: "match", selector: chained, op: negate ? "!=" : "==", value, token };
   }
   const next = c.peek();
   if (isTok(next, "set")) return unknown("unknown-action");
@@ -296,8 +331,13 @@ function parseOther(c: Cursor, t: Token, report: Report): Statement {
   const start = c.i;
   if (t.text === "counter") {
     c.next();
-    while (/^(packets|bytes|name)$/.test(c.peek()?.text ?? "") && c.peek()?.kind === "word") c.i += 2;
-    return { kind: "counter", token: t };
+    let packets: number | undefined;
+    while (/^(packets|bytes|name)$/.test(c.peek()?.text ?? "") && c.peek()?.kind === "word") {
+      const key = c.next()!.text;
+      const value = c.next()?.text ?? "";
+      if (key === "packets" && /^[0-9]+$/.test(value)) packets = Number(value);
+    }
+    return { kind: "counter", token: t, ...(packets !== undefined && { packets }) };
   }
   if (t.text === "log") {
     c.next();

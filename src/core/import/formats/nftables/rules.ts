@@ -147,6 +147,8 @@ export function convertRule(m: MatchContext, rule: Rule, list: string): Converte
   if (approximate && verdict.kind === "drop" && !vmap) match = space.none();
   const branches = vmap ? vmapBranches(m, vmap, match) : [{ match, verdict }];
   const kinds = new Set(branches.map((b) => b.verdict.kind));
+  const counter = rule.statements.find((s) => s.kind === "counter" && s.packets !== undefined);
+  const hits = counter?.kind === "counter" ? counter.packets : undefined;
   const action =
     kinds.size === 1 && kinds.has("accept")
       ? "accept"
@@ -161,23 +163,24 @@ export function convertRule(m: MatchContext, rule: Rule, list: string): Converte
       source: { file: rule.file, line: rule.line, text: rule.text },
       list,
       ...(rule.comment !== undefined && { label: rule.comment }),
+      ...(hits !== undefined && { hits }),
     },
   };
 }
 
 function vmapBranches(m: MatchContext, s: Extract<Statement, { kind: "vmap" }>, match: PacketSet): Branch[] {
-  const elements = resolveValue(m, s.map) ?? [];
+  // The catch-all element `*` takes what no other element does: it goes last.
+  const elements = [...(resolveValue(m, s.map) ?? [])].sort(
+    (a, b) => Number(a.text === "*") - Number(b.text === "*"),
+  );
   const out: Branch[] = [];
   for (const e of elements) {
     if (!e.verdict) {
       m.report("config-syntax", `Verdict map element "${e.text}" has no verdict`, e.token);
       continue;
     }
-    const set = matchSet(
-      m,
-      { selector: s.selector, op: "==", elements: [{ text: e.text, token: e.token }] },
-      e.token,
-    );
+    const element = { text: e.text, token: e.token, ...(e.parts && { parts: e.parts, complex: true }) };
+    const set = matchSet(m, { selector: s.selector, op: "==", elements: [element] }, e.token);
     if (set) out.push({ match: match.intersect(set), verdict: e.verdict });
   }
   return out;

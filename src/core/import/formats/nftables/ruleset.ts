@@ -17,8 +17,12 @@ export interface Element {
   readonly token: Token;
   /** Verdict maps: what the element maps to. */
   readonly verdict?: Verdict;
-  /** The element is a concatenation (`a . b`) or otherwise not a single value. */
+  /** The element is not a single value: a concatenation (see `parts`) or a value a data map maps to. */
   readonly complex?: boolean;
+  /** A concatenation's values, `a . b` → [a, b]. */
+  readonly parts?: readonly { readonly text: string; readonly token: Token }[];
+  /** A data map's element (`key : value`, the value no verdict): it decides nothing by itself. */
+  readonly data?: boolean;
 }
 
 /** The value a match compares with: a literal list (one element for a plain value) or a named set. */
@@ -40,7 +44,9 @@ export type Statement =
     }
   | { readonly kind: "vmap"; readonly selector: string; readonly map: MatchValue; readonly token: Token }
   | { readonly kind: "verdict"; readonly verdict: Verdict; readonly token: Token }
-  | { readonly kind: "counter" | "log"; readonly token: Token }
+  | { readonly kind: "log"; readonly token: Token }
+  /** `counter packets N bytes M` as `nft list ruleset` shows it: `packets` becomes the rule's hits. */
+  | { readonly kind: "counter"; readonly token: Token; readonly packets?: number }
   | { readonly kind: "comment"; readonly text: string; readonly token: Token }
   /** Network address translation: ends the chain like accept. */
   | { readonly kind: "nat"; readonly which: string; readonly token: Token }
