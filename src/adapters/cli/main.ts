@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { isCalendarDate } from "../../core/policy/parse-rules.js";
 import { findPackageRoot, packageVersion } from "../fs/package-root.js";
+import { registerClassify } from "./classify.js";
 import { registerCompile } from "./compile.js";
 import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
@@ -89,6 +90,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerPlan(program, ctx);
   registerDiff(program, ctx);
   registerImport(program, ctx);
+  registerClassify(program, ctx);
   registerInit(program, ctx);
   return program;
 }

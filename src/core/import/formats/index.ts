@@ -4,6 +4,7 @@ import type { Importer } from "../model.js";
 import { awsSgImporter } from "./aws-sg/importer.js";
 import { ciscoAsaImporter } from "./cisco-asa/importer.js";
 import { ciscoIosImporter } from "./cisco-ios/importer.js";
+import { classbenchImporter } from "./classbench/importer.js";
 import { iptablesImporter } from "./iptables/importer.js";
 import { junosImporter } from "./junos/importer.js";
 import { k8sImporter } from "./k8s/importer.js";
@@ -17,6 +18,7 @@ export const IMPORTERS: readonly Importer[] = [
   junosImporter,
   awsSgImporter,
   k8sImporter,
+  classbenchImporter,
 ];
 
 export function findImporter(id: string): Importer | undefined {
