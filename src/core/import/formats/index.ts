@@ -4,6 +4,7 @@ import type { Importer } from "../model.js";
 import { awsSgImporter } from "./aws-sg/importer.js";
 import { ciscoAsaImporter } from "./cisco-asa/importer.js";
 import { ciscoIosImporter } from "./cisco-ios/importer.js";
+import { ciscoNxosImporter } from "./cisco-nxos/importer.js";
 import { classbenchImporter } from "./classbench/importer.js";
 import { iptablesImporter } from "./iptables/importer.js";
 import { junosImporter } from "./junos/importer.js";
@@ -15,6 +16,7 @@ export const IMPORTERS: readonly Importer[] = [
   iptablesImporter,
   ciscoIosImporter,
   ciscoAsaImporter,
+  ciscoNxosImporter,
   junosImporter,
   awsSgImporter,
   k8sImporter,

@@ -3,6 +3,7 @@
 import { checkPrefix, type Prefix } from "../../../net/prefix.js";
 import { field, type JsonPos, type JsonValue, parseJson } from "./json-parse.js";
 import { readProtocol } from "./protocol.js";
+import { type Nacl, readNacls } from "./read-nacl.js";
 import { FileDiagnostics, type SgGroup, type SgPeer, type SgPermission } from "./sg-model.js";
 
 const GROUP_KEYS = new Set([
@@ -155,12 +156,108 @@ function readGroup(v: JsonValue, index: number, d: FileDiagnostics): SgGroup | u
 
 /** The groups of one JSON file; problems go to `d`. */
 export function readJsonGroups(text: string, d: FileDiagnostics): SgGroup[] {
+  return readJsonConfig(text, d).groups;
+}
+
+/** What one JSON file describes: security groups and network ACLs. */
+export interface JsonConfig {
+  readonly groups: SgGroup[];
+  readonly nacls: Nacl[];
+}
+
+/**
+ * Security groups (describe-security-groups, describe-security-group-rules, authorize-security-group-*
+ * output, a list of groups or one group) and network ACLs (describe-network-acls, create-network-acl), also
+ * inside a recorded API response ({"status_code": 200, "data": {...}}). Any other JSON is reported.
+ */
+export function readJsonConfig(text: string, d: FileDiagnostics): JsonConfig {
   const parsed = parseJson(text);
   if (!parsed.ok) {
     d.syntax(parsed.pos, `Cannot parse JSON: ${parsed.message}`);
-    return [];
+    return { groups: [], nacls: [] };
   }
-  const root = parsed.value;
+  let root = parsed.value;
+  const data = field(root, "data");
+  if (data?.kind === "object" && field(root, "status_code") !== undefined) root = data;
+  if (field(root, "NetworkAcls") !== undefined || field(root, "NetworkAcl") !== undefined)
+    return { groups: [], nacls: readNacls(root, d) };
+  if (field(root, "SecurityGroupRules") !== undefined)
+    return { groups: readGroupRules(field(root, "SecurityGroupRules")!, d), nacls: [] };
+  const known =
+    root.kind !== "object" || root.entries.some((e) => e.key === "SecurityGroups" || GROUP_KEYS.has(e.key));
+  if (!known) {
+    const keys = root.kind === "object" ? root.entries.map((e) => `"${e.key}"`).join(", ") : "";
+    d.unsupported(
+      root.pos,
+      `Not security groups or network ACLs (keys ${keys || "none"}): nothing is read from this file`,
+    );
+    return { groups: [], nacls: [] };
+  }
+  return { groups: readGroupList(root, d), nacls: [] };
+}
+
+/** describe-security-group-rules output: one rule each, gathered into their groups by GroupId. */
+function readGroupRules(v: JsonValue, d: FileDiagnostics): SgGroup[] {
+  const groups = new Map<string, SgGroup>();
+  for (const item of list(v, "SecurityGroupRules", d)) {
+    const id = field(item, "GroupId");
+    const protoValue = field(item, "IpProtocol");
+    const proto = protoValue?.kind === "number" ? String(protoValue.value) : str(protoValue);
+    if (id?.kind !== "string" || proto === undefined) {
+      d.syntax(item.pos, 'A security group rule needs a "GroupId" and an "IpProtocol"; it is left out');
+      continue;
+    }
+    let group = groups.get(id.value);
+    if (!group) {
+      group = { key: id.value, name: id.value, permissions: [], at: d.where(id.pos.line, id.pos.column) };
+      groups.set(id.value, group);
+    }
+    const pos = protoValue!.pos;
+    const protocol = readProtocol(proto, num(field(item, "FromPort")), num(field(item, "ToPort")), d, pos);
+    if (!protocol) continue;
+    const description = str(field(item, "Description"));
+    const peers: SgPeer[] = [];
+    const v4 = field(item, "CidrIpv4");
+    const v6 = field(item, "CidrIpv6");
+    for (const [value, family] of [
+      [v4, 4],
+      [v6, 6],
+    ] as const) {
+      if (value?.kind !== "string") continue;
+      const prefix = readCidr(value.value, family, d, value.pos);
+      const at = d.where(value.pos.line, value.pos.column);
+      if (prefix) peers.push({ kind: "cidr", prefix, ...(description !== undefined && { description }), at });
+    }
+    const ref = field(item, "ReferencedGroupInfo");
+    const refId = ref && field(ref, "GroupId");
+    if (refId?.kind === "string") {
+      const at = d.where(refId.pos.line, refId.pos.column);
+      peers.push({
+        kind: "group",
+        group: refId.value,
+        ...(description !== undefined && { description }),
+        at,
+      });
+    }
+    const prefixList = field(item, "PrefixListId");
+    if (prefixList?.kind === "string")
+      peers.push({
+        kind: "prefix-list",
+        id: prefixList.value,
+        at: d.where(prefixList.pos.line, prefixList.pos.column),
+      });
+    const egress = field(item, "IsEgress");
+    group.permissions.push({
+      direction: egress?.kind === "boolean" && egress.value ? "egress" : "ingress",
+      protocol,
+      peers,
+      at: d.where(pos.line, pos.column),
+    });
+  }
+  return [...groups.values()];
+}
+
+function readGroupList(root: JsonValue, d: FileDiagnostics): SgGroup[] {
   let items: JsonValue[];
   if (root.kind === "array") items = root.items;
   else if (root.kind === "object" && field(root, "SecurityGroups") !== undefined)

@@ -55,6 +55,9 @@ const LEGACY_RULE_ATTRS = new Set([
   "description",
 ]);
 const NO_BLOCKS = new Set<string>();
+/** Network ACLs: they filter, but are read from describe-network-acls JSON only. */
+const NACL_TYPES = new Set(["aws_network_acl", "aws_network_acl_rule", "aws_default_network_acl"]);
+
 const IGNORED_TOP = new Set([
   "terraform",
   "provider",
@@ -274,8 +277,15 @@ export function readTerraformGroups(files: readonly { text: string; d: FileDiagn
         d.unsupported(item.pos, `aws_default_security_group "${label}" is not read`);
       else if (item.type === "module")
         d.unsupported(item.pos, `Module "${type}" is not read; security groups it creates are not seen`);
+      else if (item.type === "resource" && NACL_TYPES.has(type))
+        d.unsupported(
+          item.pos,
+          `Resource ${type} "${label}" is not read: read network ACLs from describe-network-acls JSON`,
+        );
       else if (item.type === "resource") d.ignored(item.pos, `Resource ${type} "${label}" is ignored`);
-      else if (!IGNORED_TOP.has(item.type)) d.ignored(item.pos, `Block "${item.type}" is ignored`);
+      else if (IGNORED_TOP.has(item.type))
+        d.ignored(item.pos, `Block "${item.type}" is ignored: it does not filter traffic`);
+      else d.ignored(item.pos, `Block "${item.type}" is ignored`);
     }
   }
   for (const { reader, block } of rules) reader.rule(block, block.labels[0]!, block.labels[1] ?? "");

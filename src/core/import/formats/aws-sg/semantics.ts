@@ -10,7 +10,8 @@ import { allOf, hostAccepts, icmpMatch, portMatch, prefixMatch, protocolMatch } 
 import type { ImportContext, ImportedRule, ImportHost, ImportResult } from "../../model.js";
 import type { SgGroup, SgPeer, SgPermission, SgProtocol, Where } from "./sg-model.js";
 
-function protocolSet(space: PacketSpace, p: SgProtocol): PacketSet {
+/** The packets of a rule's protocol, ports, ICMP type and code. */
+export function protocolSet(space: PacketSpace, p: SgProtocol): PacketSet {
   switch (p.kind) {
     case "all":
       return space.all();
@@ -105,11 +106,14 @@ class Evaluator {
     }
   }
 
-  permission(g: SgGroup, host: ImportHost, p: SgPermission): PacketSet[] {
+  /** The rules of one permission; `host` undefined: the group's own side is every address. */
+  permission(g: SgGroup, host: ImportHost | undefined, p: SgPermission): PacketSet[] {
     const space = this.context.space;
     const proto = protocolSet(space, p.protocol);
     const peerDir = p.direction === "ingress" ? "src" : "dst";
-    const own = prefixMatch(space, p.direction === "ingress" ? "dst" : "src", host.addresses);
+    const own = host
+      ? prefixMatch(space, p.direction === "ingress" ? "dst" : "src", host.addresses)
+      : space.all();
     const out: PacketSet[] = [];
     for (const peer of p.peers) {
       const addresses = this.peerAddresses(peer);
@@ -127,6 +131,24 @@ class Evaluator {
     }
     return out;
   }
+}
+
+/**
+ * The groups' rules where no host is known (a network-role or standalone reading): each group's side of a
+ * rule is every address; references to other groups are reported and left out.
+ */
+export function groupRules(groups: readonly SgGroup[], context: ImportContext): ImportResult {
+  const ev = new Evaluator(context, groups);
+  for (const g of groups) for (const p of g.permissions) ev.permission(g, undefined, p);
+  const lists = groups.flatMap((g) =>
+    (["ingress", "egress"] as const).map((dir) => ({
+      name: `${g.name} ${dir}`,
+      // A group only allows: what no rule allows is denied.
+      fallThrough: "drop" as const,
+      source: { file: g.at.file, line: g.at.line, text: g.at.text },
+    })),
+  );
+  return { accepted: context.space.none(), rules: ev.rules, lists, diagnostics: ev.diagnostics };
 }
 
 /** What the groups let through for the context's hosts; `fallback` places host-level diagnostics. */

@@ -13,6 +13,8 @@ export interface AceContext {
   readonly objects: AsaObjects;
   readonly names: AsaNames;
   readonly problems: Problems;
+  /** The entry denies: a time range then makes it match nothing (it hides no opening). */
+  readonly deny?: boolean;
 }
 
 class AceError {
@@ -43,7 +45,9 @@ export function readAsaAce(c: Cursor, ctx: AceContext): PacketSet | "inactive" |
     parts.push(readAddress(c, "dst", ctx));
     parts.push(...readPorts(c, proto, "dst", ctx));
     if (proto.icmp !== undefined) parts.push(...readIcmpPart(c, proto.icmp, ctx));
-    return readTrailer(c, ctx) ? allOf(ctx.space, parts) : "inactive";
+    const trailer = readTrailer(c, ctx);
+    if (trailer === "never") return ctx.space.none();
+    return trailer === "active" ? allOf(ctx.space, parts) : "inactive";
   } catch (e) {
     if (!(e instanceof AceError)) throw e;
     ctx.problems.add("config-syntax", c.line, c.i, `Cannot read access-list entry: ${e.message}`);
@@ -131,8 +135,12 @@ const LOG_LEVELS = new Set([
   "default",
 ]);
 
-/** The options after the match: logging, time range, "inactive". False for an inactive entry. */
-function readTrailer(c: Cursor, ctx: AceContext): boolean {
+/**
+ * The options after the match: logging, time range, "inactive". "never" for a deny with a time range (read as
+ * never active, so it hides no opening).
+ */
+function readTrailer(c: Cursor, ctx: AceContext): "active" | "inactive" | "never" {
+  let never = false;
   let active = true;
   while (!c.done()) {
     const at = c.i;
@@ -143,14 +151,17 @@ function readTrailer(c: Cursor, ctx: AceContext): boolean {
       if (c.accept("interval")) c.take();
     } else if (w === "time-range") {
       c.take();
+      if (ctx.deny) never = true;
       ctx.problems.add(
         "config-unsupported",
         c.line,
         at,
-        "Time range ignored: the entry is read as always active",
+        ctx.deny
+          ? "Time range not modelled: this deny is read as never active, so it hides no opening"
+          : "Time range ignored: the entry is read as always active",
       );
     } else if (w === "inactive") active = false;
     else fail(`unexpected "${c.line.words[at]}"`);
   }
-  return active;
+  return !active ? "inactive" : never ? "never" : "active";
 }

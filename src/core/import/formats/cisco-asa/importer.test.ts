@@ -103,8 +103,12 @@ describe("cisco-asa importer: a running configuration", () => {
   };
   const r = read(RUNNING, context(zones, { servers: "outside", pci: "pci", mgmt: "GigabitEthernet1/3" }));
 
-  it("reports what it does not model, by line, and nothing about unrelated commands", () => {
-    expect(r.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+  it("reports what it does not model, by line, and unrelated commands as ignored", () => {
+    const ignored = r.diagnostics.filter((d) => d.code === "config-ignored");
+    expect(ignored.length).toBeGreaterThan(0);
+    expect(ignored.every((d) => d.severity === "info" && /ignored/.test(d.message))).toBe(true);
+    const rest = r.diagnostics.filter((d) => d.code !== "config-ignored");
+    expect(rest.map((d) => [d.code, d.line, d.message])).toEqual([
       ["config-unsupported", 37, `FQDN object "PORTAL" is read as matching no address`],
       ["config-unsupported", 70, "Time range ignored: the entry is read as always active"],
     ]);
@@ -234,5 +238,69 @@ describe("cisco-asa importer: semantics", () => {
       ["config-syntax", 9],
     ]);
     expect(r.accepted.contains(pkt("10.1.1.1", "2.2.2.2", 6, 22))).toBe(true);
+  });
+});
+
+describe("cisco-asa importer: rule lists and what it leaves out", () => {
+  it("lists each access-list with its implicit deny, at its first line", () => {
+    const r = read(
+      [
+        "hostname fw",
+        "access-list A extended permit tcp any any eq 22",
+        "access-list B remark web",
+        "access-list B extended permit tcp any any eq 443",
+        "access-list A extended deny ip any any",
+      ].join("\n"),
+    );
+    expect(r.lists?.map((l) => [l.name, l.fallThrough, l.source?.line])).toEqual([
+      ["A", "drop", 2],
+      ["B", "drop", 3],
+    ]);
+    expect(r.rules.map((x) => [x.list, x.source.line])).toEqual([
+      ["A", 2],
+      ["A", 5],
+      ["B", 4],
+    ]);
+  });
+
+  it("reports non-filtering commands as ignored, NAT and standard lists by their state", () => {
+    const r = read(
+      [
+        "hostname fw",
+        "interface GigabitEthernet0/0",
+        " nameif outside",
+        " ip address 192.0.2.1 255.255.255.0",
+        "nat (inside,outside) dynamic interface",
+        "access-list RT standard permit 10.0.0.0 255.0.0.0",
+        "access-group CP in interface outside control-plane",
+      ].join("\n"),
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ["config-ignored", 1],
+      ["config-ignored", 2],
+      ["config-unsupported", 5],
+      ["config-ignored", 6],
+      ["config-ignored", 7],
+    ]);
+  });
+});
+
+describe("cisco-asa importer: time ranges", () => {
+  it("reads a permit with a time range as always active and a deny with one as never active", () => {
+    const r = read(
+      [
+        "access-list A extended deny tcp any any eq 22 time-range NIGHT",
+        "access-list A extended permit tcp any any eq 80 time-range DAY",
+        "access-list A extended permit tcp any any eq 22",
+        "access-group A global",
+      ].join("\n"),
+    );
+    expect(r.rules.map((x) => [x.action, x.match.isEmpty()])).toEqual([
+      ["drop", true],
+      ["accept", false],
+      ["accept", false],
+    ]);
+    expect(r.accepted.contains(pkt("1.1.1.1", "2.2.2.2", 6, 22))).toBe(true);
+    expect(r.accepted.contains(pkt("1.1.1.1", "2.2.2.2", 6, 80))).toBe(true);
   });
 });

@@ -4,7 +4,14 @@
 import { sortDiagnostics } from "../../../policy/diagnostics.js";
 import type { PacketSpace } from "../../../space/packet-set.js";
 import { firstMatch } from "../../match.js";
-import type { ConfigFile, ImportContext, ImportedRule, Importer, ImportResult } from "../../model.js";
+import type {
+  ConfigFile,
+  ImportContext,
+  ImportedRule,
+  Importer,
+  ImportResult,
+  RuleList,
+} from "../../model.js";
 import { Cursor, Problems } from "../cisco-common/tokens.js";
 import { readAsaAce } from "./ace.js";
 import { asaAccepted, type EvaluatedList } from "./bindings.js";
@@ -22,7 +29,13 @@ function importAsa(files: readonly ConfigFile[], context: ImportContext): Import
   const lists = evaluateLists(config, context.space, problems);
   const accepted = asaAccepted(config, lists, context, problems);
   const rules = [...lists.values()].flatMap((l) => l.rules);
-  return { accepted, rules, diagnostics: sortDiagnostics(problems.list) };
+  // Every access-list ends in an implicit deny.
+  const ruleLists: RuleList[] = [...config.acls.values()].map((acl) => ({
+    name: acl.name,
+    fallThrough: "drop",
+    source: { file: acl.head.file, line: acl.head.line, text: acl.head.text },
+  }));
+  return { accepted, rules, lists: ruleLists, diagnostics: sortDiagnostics(problems.list) };
 }
 
 function evaluateLists(
@@ -35,7 +48,7 @@ function evaluateLists(
   for (const [name, acl] of config.acls) {
     const rules: ImportedRule[] = [];
     for (const e of acl.entries) {
-      const match = readAsaAce(new Cursor(e.line, e.start), ctx);
+      const match = readAsaAce(new Cursor(e.line, e.start), { ...ctx, deny: e.action === "deny" });
       if (match === undefined) continue;
       const inactive = match === "inactive";
       rules.push({

@@ -12,6 +12,7 @@ import {
   type Stanza,
 } from "../cisco-common/config-lines.js";
 import type { Problems } from "../cisco-common/tokens.js";
+import { type CommandPrefixes, reportInterfaceRest, reportUnread } from "../cisco-common/unread.js";
 import { asaHost } from "./address.js";
 import { AsaObjects } from "./objects.js";
 
@@ -79,6 +80,20 @@ export function readAsaConfig(
   return config;
 }
 
+/** Commands that filter or rewrite transit traffic in ways not modelled. */
+const UNSUPPORTED: CommandPrefixes = [
+  ["nat"],
+  ["static"],
+  ["global"],
+  ["policy-map"],
+  ["class-map"],
+  ["service-policy"],
+  ["shun"],
+  ["ipv6", "access-list"],
+  ["dynamic-access-policy-record"],
+  ["threat-detection", "scanning-threat"],
+];
+
 function readStanza(config: AsaConfig, stanza: Stanza, problems: Problems): void {
   const head = stanza.head;
   const w = head.words.map((x) => x.toLowerCase());
@@ -87,7 +102,7 @@ function readStanza(config: AsaConfig, stanza: Stanza, problems: Problems): void
     if (!config.objects.add(stanza))
       problems.add("config-unsupported", head, 1, `"${w[0]} ${w[1] ?? ""}" is not modelled`);
   } else if (w[0] === "access-group") readAccessGroup(config, head, problems);
-  else if (w[0] === "interface" && head.words[1] !== undefined) readInterface(config, stanza);
+  else if (w[0] === "interface" && head.words[1] !== undefined) readInterface(config, stanza, problems);
   else if (w[0] === "same-security-traffic" && w[1] === "permit") {
     if (w[2] === "inter-interface") config.sameSecurity.inter = true;
     if (w[2] === "intra-interface") config.sameSecurity.intra = true;
@@ -96,6 +111,7 @@ function readStanza(config: AsaConfig, stanza: Stanza, problems: Problems): void
     if (a) config.names.set(head.words[2]!, a);
   } else if (!looksLikeCommand(head))
     problems.add("config-syntax", head, 0, `Cannot read "${head.text}" as a command`);
+  else reportUnread(stanza, problems, UNSUPPORTED);
 }
 
 /** "access-list NAME [line N] [extended] permit|deny ...", "access-list NAME [line N] remark TEXT". */
@@ -105,7 +121,19 @@ function readAccessList(config: AsaConfig, line: ConfigLine, problems: Problems)
   const word = () => line.words[i]?.toLowerCase();
   if (word() === "line") i += 2;
   const kind = word();
-  if (kind === "standard" || kind === "webtype" || kind === "ethertype" || kind === "rename") return;
+  if (kind === "rename") {
+    problems.add("config-unsupported", line, i, `"access-list rename" is not modelled: the old name is kept`);
+    return;
+  }
+  if (kind === "standard" || kind === "ethertype") {
+    // Standard ACLs select routes and split tunnels; ethertype ones filter non-IP frames only.
+    problems.add("config-ignored", line, i, `"${kind}" access-list ignored: it does not filter IP traffic`);
+    return;
+  }
+  if (kind === "webtype") {
+    problems.add("config-unsupported", line, i, `"webtype" access-lists (clientless VPN) are not modelled`);
+    return;
+  }
   let acl = config.acls.get(name);
   if (!acl) {
     acl = { name, head: line, entries: [] };
@@ -126,23 +154,37 @@ function readAccessList(config: AsaConfig, line: ConfigLine, problems: Problems)
 function readAccessGroup(config: AsaConfig, line: ConfigLine, problems: Problems): void {
   const w = line.words.map((x) => x.toLowerCase());
   const acl = line.words[1];
-  if (acl === undefined) return;
+  if (acl === undefined) {
+    problems.add("config-syntax", line, 0, `The access-group names no access-list`);
+    return;
+  }
   if (w[2] === "global") config.bindings.push({ acl, where: "global", line });
   else if ((w[2] === "in" || w[2] === "out") && w[3] === "interface" && line.words[4] !== undefined) {
     // Control-plane ACLs filter traffic to the ASA itself, never traffic through it.
-    if (w.includes("control-plane")) return;
+    if (w.includes("control-plane")) {
+      problems.add(
+        "config-ignored",
+        line,
+        5,
+        `Control-plane access-group ignored: it filters traffic to the ASA itself`,
+      );
+      return;
+    }
     config.bindings.push({ acl, where: w[2], iface: line.words[4], line });
   } else problems.add("config-syntax", line, 2, `Cannot read "${line.text}"`);
 }
 
-function readInterface(config: AsaConfig, stanza: Stanza): void {
+function readInterface(config: AsaConfig, stanza: Stanza, problems: Problems): void {
   let nameif: string | undefined;
   let level: number | undefined;
+  const rest: ConfigLine[] = [];
   for (const l of stanza.children) {
     const w = l.words.map((x) => x.toLowerCase());
     if (w[0] === "nameif" && l.words[1] !== undefined) nameif = l.words[1];
-    if (w[0] === "security-level" && /^[0-9]+$/.test(w[1] ?? "")) level = Number(w[1]);
+    else if (w[0] === "security-level" && /^[0-9]+$/.test(w[1] ?? "")) level = Number(w[1]);
+    else rest.push(l);
   }
+  reportInterfaceRest(stanza.head, rest, problems, [["nat"]]);
   // Without a security-level command an interface named "inside" gets 100, every other one 0.
   if (nameif !== undefined && level === undefined) level = nameif.toLowerCase() === "inside" ? 100 : 0;
   config.interfaces.push({

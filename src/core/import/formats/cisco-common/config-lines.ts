@@ -48,9 +48,10 @@ function bannerEnd(line: ConfigLine): string | undefined {
 /** Reads the text into stanzas. `!` and `:` lines are comments; `exit` and `end` close nothing we need. */
 export function readStanzas(file: string, text: string): Stanza[] {
   const out: { head: ConfigLine; children: ConfigLine[] }[] = [];
-  const raw = text.split(/\r?\n/);
+  const raw = plainText(text).split(/\r?\n/);
   for (let i = 0; i < raw.length; i++) {
-    const l = splitWords(file, raw[i]!.replace(/\t/g, " "), i + 1);
+    // Non-breaking spaces (and bytes that did not decode) separate words like spaces.
+    const l = splitWords(file, raw[i]!.replace(/[\t\u00a0\ufffd]/g, " "), i + 1);
     if (l.words.length === 0 || l.text.startsWith("!") || l.text.startsWith(":")) continue;
     const first = l.words[0]!.toLowerCase();
     if (first === "exit" || first === "end") continue;
@@ -65,6 +66,20 @@ export function readStanzas(file: string, text: string): Stanza[] {
     else out.push({ head: l.indent > 0 ? { ...l, indent: 0 } : l, children: [] });
   }
   return out;
+}
+
+/**
+ * The text of a configuration saved as UTF-16 (some devices and tools write it so) but read as UTF-8: every
+ * other character is a NUL. Other text is returned as it is.
+ */
+export function plainText(text: string): string {
+  let nuls = 0;
+  for (let i = 0; i < Math.min(text.length, 4000); i++) if (text.charCodeAt(i) === 0) nuls++;
+  if (nuls * 4 < Math.min(text.length, 4000)) return text;
+  return text
+    .split(String.fromCharCode(0))
+    .join("")
+    .replace(/^[\ufeff\ufffe\ufffd]+/, "");
 }
 
 /** The rest of the line from word `index` on, as written (a remark's or description's text). */

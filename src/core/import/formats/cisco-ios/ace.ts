@@ -9,6 +9,7 @@ import {
   type Cursor,
   ipv4Value,
   ipv6Prefix,
+  PORT_OPERATORS,
   portDialect,
   type Problems,
   readPortOp,
@@ -20,6 +21,11 @@ export interface AceContext {
   readonly space: PacketSpace;
   readonly objects: IosObjects;
   readonly problems: Problems;
+  /**
+   * The entry denies. A condition Rampart does not model then makes the entry match nothing (a deny that
+   * may match less never hides an opening); in a permit it is read as matching every value.
+   */
+  readonly deny?: boolean;
 }
 
 /** A reason the entry cannot be read, at the word where reading stopped. */
@@ -45,6 +51,7 @@ export function readExtendedAce(c: Cursor, family: Family, ctx: AceContext): Pac
     if (number !== undefined && hasPorts(number)) parts.push(...portPart(c, number, "dst", ctx));
     const icmp = family === 4 ? PROTO.icmp : PROTO.icmpv6;
     if (number === icmp) parts.push(...icmpPart(c, family, ctx.space));
+    if (number === PROTO.igmp && !igmpPart(c, ctx)) parts.push(ctx.space.none());
     if (!readTrailer(c, number, ctx)) parts.push(ctx.space.none());
     return allOf(ctx.space, parts);
   } catch (e) {
@@ -64,7 +71,7 @@ export function readStandardAce(c: Cursor, family: Family, ctx: AceContext): Pac
       c.take();
       src = prefixMatch(ctx.space, "src", [{ family: 4, value, length: 32 }]);
     } else src = readAddress(c, family, "src", ctx);
-    readTrailer(c, undefined, ctx);
+    if (!readTrailer(c, undefined, ctx)) return ctx.space.none();
     return src.intersect(ctx.space.family(family));
   } catch (e) {
     if (!(e instanceof AceError)) throw e;
@@ -80,8 +87,8 @@ function readProtocol(c: Cursor, family: Family, ctx: AceContext): { set: Packet
   if (w === (family === 4 ? "ip" : "ipv6")) return { set: ctx.space.all() };
   if (w === "object-group") {
     const name = c.take() ?? fail("the object-group name is missing");
-    const set = ctx.objects.service(name);
-    return { set: set ?? fail(`unknown service object-group "${name}"`) };
+    const set = ctx.objects.service(name) ?? ctx.objects.protocols(name);
+    return { set: set ?? fail(`unknown service or protocol object-group "${name}"`) };
   }
   const n = protocolNumber(w, family === 4 ? "ios4" : "ios6");
   if (n === undefined) fail(`unknown protocol "${word}"`);
@@ -93,9 +100,19 @@ function readAddress(c: Cursor, family: Family, dir: Direction, ctx: AceContext)
   const word = c.take() ?? fail(`the ${dir === "src" ? "source" : "destination"} is missing`);
   const w = word.toLowerCase();
   if (w === "any") return s.family(family);
-  if (w === "object-group") {
+  // IOS writes "object-group NAME"; IOS XE and NX-OS "addrgroup NAME"; Aerleon's IOS output "net-group NAME".
+  if (w === "object-group" || w === "addrgroup" || w === "net-group") {
     const name = c.take() ?? fail("the object-group name is missing");
     return ctx.objects.network(name, dir) ?? fail(`unknown network object-group "${name}"`);
+  }
+  if (family === 4 && word.includes("/")) {
+    const [addr, len] = word.split("/");
+    const value = ipv4Value(addr);
+    if (value === undefined || !/^[0-9]{1,2}$/.test(len ?? "") || Number(len) > 32)
+      fail(`"${word}" is not an IPv4 prefix`);
+    // Host bits are ignored, as the devices do.
+    const wildcard = (1n << BigInt(32 - Number(len))) - 1n;
+    return wildcardSet(s, dir, value & ~wildcard, wildcard);
   }
   if (family === 6) {
     const p = ipv6Prefix(w === "host" ? c.take() : word);
@@ -112,6 +129,12 @@ function readAddress(c: Cursor, family: Family, dir: Direction, ctx: AceContext)
 }
 
 function portPart(c: Cursor, proto: number, dir: Direction, ctx: AceContext): PacketSet[] {
+  if (c.peek() === "portgroup" || c.peek() === "port-group") {
+    c.take();
+    const name = c.take() ?? fail("the port group name is missing");
+    const ports = ctx.objects.ports(name) ?? fail(`unknown port object-group "${name}"`);
+    return [portMatch(ctx.space, [proto], dir, ports)];
+  }
   const ranges = readPortOp(c, portDialect(proto), true);
   if (ranges === undefined) return [];
   if (typeof ranges === "string") fail(ranges);
@@ -137,6 +160,36 @@ function icmpPart(c: Cursor, family: Family, space: PacketSpace): PacketSet[] {
   return [icmpMatch(space, proto, one(type), code === undefined ? undefined : one(code))];
 }
 
+const IGMP_MESSAGES = new Set([
+  "dvmrp",
+  "host-query",
+  "host-report",
+  "pim",
+  "trace",
+  "v2-leave",
+  "v2-report",
+  "v3-report",
+]);
+
+/**
+ * An IGMP message type after the destination: not modelled (the space has no IGMP type), reported; a deny
+ * with one matches nothing. False when the entry then matches nothing.
+ */
+function igmpPart(c: Cursor, ctx: AceContext): boolean {
+  const word = c.peek();
+  if (word === undefined || (!IGMP_MESSAGES.has(word) && byteNumber(word) === undefined)) return true;
+  ctx.problems.add(
+    "config-unsupported",
+    c.line,
+    c.i,
+    ctx.deny
+      ? `IGMP type "${word}" not modelled: this deny is read as matching nothing, so it hides no opening`
+      : `IGMP type "${word}" ignored: read as any IGMP message`,
+  );
+  c.take();
+  return !ctx.deny;
+}
+
 /** Words that never match a new connection: TCP flags of later packets, non-initial fragments. */
 const NO_NEW_CONNECTION = new Set(["established", "ack", "rst", "fin", "psh", "urg", "fragments"]);
 /** Words whose match conditions Rampart does not model, with how many values follow them. */
@@ -155,11 +208,18 @@ const UNMODELLED: Readonly<Record<string, number>> = {
   "undetermined-transport": 0,
   "match-any": 0,
   "match-all": 0,
+  // NX-OS
+  "tcp-flags-mask": 1,
+  "tcp-option-length": 1,
+  "http-method": 1,
+  vlan: 1,
+  "set-erspan-dscp": 1,
+  "set-erspan-gre-proto": 1,
 };
 
 /**
  * The options after the addresses, ports and ICMP message. False when they make the entry match no new
- * connection (`established`, `fragments` ...).
+ * connection (`established`, `fragments` ...), or when a deny carries a condition Rampart does not model.
  */
 function readTrailer(c: Cursor, proto: number | undefined, ctx: AceContext): boolean {
   let matches = true;
@@ -174,31 +234,61 @@ function readTrailer(c: Cursor, proto: number | undefined, ctx: AceContext): boo
     } else if (w === "sequence") c.take();
     else if (w === "time-range") {
       c.take();
+      if (ctx.deny) matches = false;
       ctx.problems.add(
         "config-unsupported",
         c.line,
         at,
-        `Time range ignored: the entry is read as always active`,
+        ctx.deny
+          ? "Time range not modelled: this deny is read as never active, so it hides no opening"
+          : "Time range ignored: the entry is read as always active",
       );
     } else if (w === "reflect") {
       c.take();
       if (c.accept("timeout")) c.take();
-    } else if (w === "ttl") {
-      c.take();
-      c.take();
-      if (c.peek() !== undefined && /^[0-9]+$/.test(c.peek()!)) c.take();
-      ctx.problems.add("config-unsupported", c.line, at, `TTL condition ignored: read as matching every TTL`);
-    } else if (w in UNMODELLED || /^[+-]/.test(w)) {
-      for (let k = 0; k < (UNMODELLED[w] ?? 0); k++) c.take();
+    } else {
+      const what = skipUnmodelled(c, w);
+      if (what === undefined) fail(`unexpected "${w}"`);
+      if (ctx.deny) matches = false;
       ctx.problems.add(
         "config-unsupported",
         c.line,
         at,
-        `Condition "${w}" ignored: read as matching every value`,
+        ctx.deny
+          ? `${what} not modelled: this deny is read as matching nothing, so it hides no opening`
+          : `${what} ignored: read as matching every value`,
       );
-    } else fail(`unexpected "${w}"`);
+    }
   }
   return matches;
+}
+
+/**
+ * Consumes a condition Rampart does not model, with its values, and names it for the report; undefined
+ * when `w` is no such condition.
+ */
+function skipUnmodelled(c: Cursor, w: string): string | undefined {
+  if (w === "ttl" || w === "packet-length") {
+    // IOS: "ttl eq 5", "ttl range 1 5"; NX-OS: "ttl 5", "packet-length gt 300".
+    const op = c.take()?.toLowerCase() ?? "";
+    if (PORT_OPERATORS.has(op)) c.take();
+    if (op === "range") c.take();
+    return w === "ttl" ? "TTL condition" : "Packet length condition";
+  }
+  if (w === "nve" && c.peek() === "vni") {
+    c.take();
+    c.take();
+    return "VXLAN VNI condition";
+  }
+  if (w === "udf") {
+    while (!c.done()) c.take();
+    return "UDF match";
+  }
+  if (w in UNMODELLED || /^[+-]/.test(w)) {
+    for (let k = 0; k < (UNMODELLED[w] ?? 0); k++) c.take();
+    return `Condition "${w}"`;
+  }
+  return undefined;
 }
 
 function isOption(word: string): boolean {

@@ -29,7 +29,7 @@ export function iosAccepted(
         "config-ignored",
         b.line,
         2,
-        `ACL "${b.acl}" is not defined: IOS lets every packet through`,
+        `ACL "${b.acl}" is not defined: the device lets every packet through`,
       );
     }
     return space.family(b.family);

@@ -92,10 +92,27 @@ describe("cisco-ios importer: a running configuration", () => {
   const ctx = context(zones, { internet: "GigabitEthernet0/0/0", branch: "Gi0/1/0", dc: "Tunnel100" });
   const r = read(RUNNING, ctx);
 
-  it("reports only the line it cannot read inside an ACL, by line number, and ignores the rest", () => {
-    expect(lines(r)).toEqual([["config-syntax", 47]]);
-    expect(r.diagnostics[0]!.message).toBe(`Cannot read access-list line "70 frobnicate the packets"`);
-    expect(r.diagnostics[0]!.column).toBe(5);
+  it("reports the line it cannot read inside an ACL, by line number, and every other command as ignored", () => {
+    const notIgnored = r.diagnostics.filter((d) => d.code !== "config-ignored");
+    expect(notIgnored.map((d) => [d.code, d.line])).toEqual([["config-syntax", 47]]);
+    expect(notIgnored[0]!.message).toBe(`Cannot read access-list line "70 frobnicate the packets"`);
+    expect(notIgnored[0]!.column).toBe(5);
+    const ignored = r.diagnostics.filter((d) => d.code === "config-ignored");
+    // Building..., Current configuration, version, hostname, interface settings, router ospf, line vty.
+    expect(ignored.map((d) => d.line)).toEqual([1, 3, 6, 7, 26, 33, 37, 59]);
+    expect(ignored.every((d) => d.severity === "info")).toBe(true);
+    expect(ignored.find((d) => d.line === 37)!.message).toBe(
+      `"router ospf" ignored (with the 1 line under it): it does not filter traffic`,
+    );
+  });
+
+  it("lists every ACL with its implicit deny as the fall-through", () => {
+    expect(r.lists?.map((l) => [l.name, l.fallThrough, l.source?.line])).toEqual([
+      ["EDGE-IN", "drop", 40],
+      ["EDGE6", "drop", 49],
+      ["101", "drop", 53],
+      ["10", "drop", 58],
+    ]);
   });
 
   it("filters what enters each interface with the ACL bound there", () => {
@@ -268,7 +285,7 @@ describe("cisco-ios importer: where ACLs apply", () => {
   it("lets everything through an interface whose ACL is not defined, and says so", () => {
     const r = read("interface Gi1\n ip access-group NOPE in\n", context({ a: ["10.0.0.0/8"] }, { a: "Gi1" }));
     expect(r.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
-      ["config-ignored", 2, `ACL "NOPE" is not defined: IOS lets every packet through`],
+      ["config-ignored", 2, `ACL "NOPE" is not defined: the device lets every packet through`],
     ]);
     expect(r.accepted.contains(pkt("10.1.1.1", "10.2.2.2", 6, 1))).toBe(true);
   });
@@ -292,6 +309,135 @@ describe("cisco-ios importer: where ACLs apply", () => {
       ["config-syntax", 3],
       ["config-syntax", 4],
       ["config-syntax", 5],
+    ]);
+  });
+});
+
+describe("cisco-ios importer: IOS XE groups, order and what it leaves out", () => {
+  it("reads ip port, protocol and ip address groups, and addrgroup / portgroup in entries", () => {
+    const r = read(
+      [
+        "object-group ip port WEB",
+        " eq 80",
+        " range 8080 8081",
+        "object-group protocol TU",
+        " protocol-object tcp",
+        " protocol-object udp",
+        "object-group network NETS",
+        " 10.9.0.0/16",
+        "ip access-list extended A",
+        " 10 permit tcp any addrgroup NETS portgroup WEB",
+        " 20 permit object-group TU 10.1.0.0/24 any",
+        " 30 deny ip any any",
+      ].join("\n"),
+    );
+    expect(r.diagnostics.filter((d) => d.code !== "config-ignored")).toEqual([]);
+    expect(r.accepted.contains(pkt("1.1.1.1", "10.9.3.3", 6, 8081))).toBe(true);
+    expect(r.accepted.contains(pkt("1.1.1.1", "10.9.3.3", 6, 8082))).toBe(false);
+    expect(r.accepted.contains(pkt("10.1.0.200", "2.2.2.2", 17, 9))).toBe(true);
+    expect(r.accepted.contains(pkt("10.1.0.200", "2.2.2.2", 1, 0, 0, 8))).toBe(false);
+  });
+
+  it("keeps entries in sequence-number order, unnumbered ones 10 after the highest", () => {
+    const r = read(
+      [
+        "ip access-list extended A",
+        " 20 permit tcp any any eq 22",
+        " 10 deny tcp host 10.0.0.1 any",
+        " permit udp any any",
+      ].join("\n"),
+    );
+    expect(r.rules.map((x) => x.source.line)).toEqual([3, 2, 4]);
+    expect(r.accepted.contains(pkt("10.0.0.1", "2.2.2.2", 6, 22))).toBe(false);
+  });
+
+  it("reports zone-based firewall, NAT, non-IP numbered lists and interface features as unsupported", () => {
+    const r = read(
+      [
+        "zone security inside",
+        "zone-pair security in-out source inside destination outside",
+        " service-policy type inspect POL",
+        "access-list 700 permit 0000.1111.2222 0000.0000.0000",
+        "interface Gi0/0",
+        " zone-member security inside",
+        " ip nat inside",
+        " ip address 10.0.0.1 255.255.255.0",
+        "ip route 0.0.0.0 0.0.0.0 10.0.0.2",
+      ].join("\n"),
+    );
+    expect(lines(r)).toEqual([
+      ["config-unsupported", 1],
+      ["config-unsupported", 2],
+      ["config-unsupported", 4],
+      ["config-ignored", 5],
+      ["config-unsupported", 6],
+      ["config-unsupported", 7],
+      ["config-ignored", 9],
+    ]);
+  });
+});
+
+describe("cisco-ios importer: removing ACLs", () => {
+  it("removes an ACL defined above at its `no` line, and reads one defined again after it afresh", () => {
+    const r = read(
+      [
+        "no ip access-list extended A",
+        "ip access-list extended A",
+        " permit tcp any any eq 22",
+        "no ip access-list extended A",
+        "ip access-list extended A",
+        " permit tcp any any eq 443",
+        "access-list 10 permit any",
+        "no access-list 10",
+      ].join("\n"),
+    );
+    expect(r.rules.map((x) => x.source.line)).toEqual([6]);
+    expect(r.lists?.map((l) => l.name)).toEqual(["A"]);
+    expect(lines(r)).toEqual([
+      ["config-ignored", 1],
+      ["config-ignored", 4],
+      ["config-ignored", 8],
+    ]);
+    expect(r.accepted.contains(pkt("1.1.1.1", "2.2.2.2", 6, 22))).toBe(false);
+  });
+});
+
+describe("cisco-ios importer: text encodings", () => {
+  it("reads a configuration saved as UTF-16 and read as UTF-8, and non-breaking spaces as spaces", () => {
+    const config =
+      "hostname r1\ninterface Gi0/0\n\u00a0ip access-group A in\nip access-list extended A\n permit ip any any\n";
+    const utf16 = "\ufffd\ufffd" + [...config].map((ch) => `${ch}\u0000`).join("");
+    for (const text of [config, utf16]) {
+      const r = read(text);
+      expect(r.rules.map((x) => [x.list, x.source.line])).toEqual([["A", 5]]);
+      expect(r.diagnostics.filter((d) => d.code !== "config-ignored")).toEqual([]);
+    }
+  });
+});
+
+describe("cisco-ios importer: conditions it cannot model in a deny", () => {
+  it("reads a deny with such a condition as matching nothing, so it hides no opening", () => {
+    const r = read(
+      [
+        "ip access-list extended A",
+        " deny ip any any dscp ef",
+        " deny tcp any any eq 22 time-range NIGHT",
+        " deny igmp any any host-query",
+        " permit ip any any",
+        "access-list 10 deny any time-range NIGHT",
+        "access-list 10 permit any",
+      ].join("\n"),
+    );
+    const a = r.rules.filter((x) => x.list === "A");
+    expect(a.slice(0, 3).every((x) => x.match.isEmpty())).toBe(true);
+    expect(r.rules.find((x) => x.list === "10" && x.action === "drop")!.match.isEmpty()).toBe(true);
+    expect(
+      r.diagnostics.filter((d) => d.message.endsWith("so it hides no opening")).map((d) => d.message),
+    ).toEqual([
+      'Condition "dscp" not modelled: this deny is read as matching nothing, so it hides no opening',
+      "Time range not modelled: this deny is read as never active, so it hides no opening",
+      'IGMP type "host-query" not modelled: this deny is read as matching nothing, so it hides no opening',
+      "Time range not modelled: this deny is read as never active, so it hides no opening",
     ]);
   });
 });

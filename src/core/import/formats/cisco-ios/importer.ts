@@ -5,11 +5,18 @@ import { PROTO } from "../../../net/protocol.js";
 import { sortDiagnostics } from "../../../policy/diagnostics.js";
 import type { PacketSet, PacketSpace } from "../../../space/packet-set.js";
 import { firstMatch, icmpMatch } from "../../match.js";
-import type { ConfigFile, ImportContext, ImportedRule, Importer, ImportResult } from "../../model.js";
+import type {
+  ConfigFile,
+  ImportContext,
+  ImportedRule,
+  Importer,
+  ImportResult,
+  RuleList,
+} from "../../model.js";
 import { Cursor, Problems } from "../cisco-common/tokens.js";
 import { readExtendedAce, readStandardAce } from "./ace.js";
 import { iosAccepted } from "./bindings.js";
-import { type IosAcl, type IosConfig, readIosConfig } from "./read.js";
+import { type CiscoSyntax, IOS_SYNTAX, type IosAcl, type IosConfig, readIosConfig } from "./read.js";
 
 export const ciscoIosImporter: Importer = {
   id: "cisco-ios",
@@ -18,12 +25,34 @@ export const ciscoIosImporter: Importer = {
 };
 
 function importIos(files: readonly ConfigFile[], context: ImportContext): ImportResult {
+  return importCisco(files, context, IOS_SYNTAX);
+}
+
+/** The IOS pipeline for one dialect (IOS, NX-OS): read, evaluate each ACL, decide by interface bindings. */
+export function importCisco(
+  files: readonly ConfigFile[],
+  context: ImportContext,
+  syntax: CiscoSyntax,
+): ImportResult {
   const problems = new Problems();
-  const config = readIosConfig(files, context.space, problems);
-  const lists = evaluateAcls(config, context.space, problems);
-  const accepted = iosAccepted(config, lists, context, problems);
-  const rules = [...lists.values()].flatMap((l) => l.rules);
-  return { accepted, rules, diagnostics: sortDiagnostics(problems.list) };
+  const config = readIosConfig(files, context.space, problems, syntax);
+  const evaluated = evaluateAcls(config, context.space, problems, syntax);
+  const accepted = iosAccepted(config, evaluated, context, problems);
+  const rules = [...evaluated.values()].flatMap((l) => l.rules);
+  const lists = [...evaluated.values()].map(({ acl }) => aclList(acl, syntax));
+  return { accepted, rules, lists, diagnostics: sortDiagnostics(problems.list) };
+}
+
+/**
+ * An ACL as a rule list: its implicit deny drops what no entry decides; an ACL with no entries lets everything
+ * through on IOS (as if not applied), where the dialect says so.
+ */
+function aclList(acl: IosAcl, syntax: CiscoSyntax): RuleList {
+  return {
+    name: acl.name,
+    fallThrough: acl.entries.length === 0 && syntax.emptyAclPermits ? "accept" : "drop",
+    source: { file: acl.head.file, line: acl.head.line, text: acl.head.text },
+  };
 }
 
 /** One ACL read into rules, with what it accepts as a first-match list with its implicit entries. */
@@ -33,14 +62,22 @@ export interface EvaluatedAcl {
   readonly accepted: PacketSet;
 }
 
-function evaluateAcls(config: IosConfig, space: PacketSpace, problems: Problems): Map<string, EvaluatedAcl> {
+function evaluateAcls(
+  config: IosConfig,
+  space: PacketSpace,
+  problems: Problems,
+  syntax: CiscoSyntax,
+): Map<string, EvaluatedAcl> {
   const out = new Map<string, EvaluatedAcl>();
   const ctx = { space, objects: config.objects, problems };
   for (const [key, acl] of config.acls) {
     const rules: ImportedRule[] = [];
     for (const e of acl.entries) {
       const c = new Cursor(e.line, e.start);
-      const match = acl.standard ? readStandardAce(c, acl.family, ctx) : readExtendedAce(c, acl.family, ctx);
+      const entry = { ...ctx, deny: e.action === "deny" };
+      const match = acl.standard
+        ? readStandardAce(c, acl.family, entry)
+        : readExtendedAce(c, acl.family, entry);
       if (match === undefined) continue;
       rules.push({
         action: e.action === "permit" ? "accept" : "drop",
@@ -50,20 +87,18 @@ function evaluateAcls(config: IosConfig, space: PacketSpace, problems: Problems)
         ...(e.label !== undefined && { label: e.label }),
       });
     }
-    if (acl.family === 6) rules.push(...implicitNeighborDiscovery(acl, space));
+    if (acl.family === 6) rules.push(...implicitNeighborDiscovery(acl, space, syntax));
     // An ACL without entries lets everything through on IOS, as if it were not applied.
-    const accepted = acl.entries.length === 0 ? space.all() : firstMatch(space, rules, "drop");
+    const empty = acl.entries.length === 0 && syntax.emptyAclPermits;
+    const accepted = empty ? space.all() : firstMatch(space, rules, "drop");
     out.set(key, { acl, rules, accepted: accepted.intersect(space.family(acl.family)) });
   }
   return out;
 }
 
-/** IPv6 ACLs end with implicit permits for neighbor discovery (NA, NS), before the implicit deny. */
-function implicitNeighborDiscovery(acl: IosAcl, space: PacketSpace): ImportedRule[] {
-  return [
-    ["nd-na", 136],
-    ["nd-ns", 135],
-  ].map(([name, type]) => ({
+/** IPv6 ACLs end with implicit permits for neighbor discovery, before the implicit deny. */
+function implicitNeighborDiscovery(acl: IosAcl, space: PacketSpace, syntax: CiscoSyntax): ImportedRule[] {
+  return syntax.implicitIcmp6.map(([name, type]) => ({
     action: "accept" as const,
     match: icmpMatch(space, PROTO.icmpv6, [{ lo: type as number, hi: type as number }]).intersect(
       space.family(6),

@@ -1,9 +1,11 @@
-// IOS object-groups (network, v6-network, service, v6-service) as exact packet sets, nested groups included.
+// Cisco object-groups as exact packet sets, nested groups included: IOS network, v6-network, service,
+// v6-service, protocol and `ip port`; NX-OS `ip address`, `ipv6 address` and `ip port` (members may carry
+// sequence numbers there).
 
 import type { Family } from "../../../net/address.js";
 import { PROTO } from "../../../net/protocol.js";
 import type { Direction, PacketSet, PacketSpace } from "../../../space/packet-set.js";
-import { icmpMatch, portMatch, prefixMatch, protocolMatch, rangeMatch } from "../../match.js";
+import { icmpMatch, portMatch, prefixMatch, protocolMatch, type Range, rangeMatch } from "../../match.js";
 import type { ConfigLine, Stanza } from "../cisco-common/config-lines.js";
 import { byteNumber, icmpMessage, protocolNumber } from "../cisco-common/names.js";
 import {
@@ -14,12 +16,35 @@ import {
   PORT_OPERATORS,
   type Problems,
   readPortOp,
+  wildcardSet,
 } from "../cisco-common/tokens.js";
 
-export type GroupKind = "network" | "service";
+export type GroupKind = "network" | "service" | "port" | "protocol";
+
+/** The head words of each group type ("object-group ip address NAME" → ["ip", "address"]). */
+const KINDS: readonly {
+  words: readonly string[];
+  kind: GroupKind;
+  family: Family;
+  wildcard?: boolean;
+}[] = [
+  { words: ["network", "ipv4"], kind: "network", family: 4 },
+  { words: ["network", "ipv6"], kind: "network", family: 6 },
+  { words: ["network"], kind: "network", family: 4 },
+  { words: ["v6-network"], kind: "network", family: 6 },
+  { words: ["ip", "address"], kind: "network", family: 4, wildcard: true },
+  { words: ["ipv6", "address"], kind: "network", family: 6, wildcard: true },
+  { words: ["service"], kind: "service", family: 4 },
+  { words: ["v6-service"], kind: "service", family: 6 },
+  { words: ["ip", "port"], kind: "port", family: 4 },
+  { words: ["port"], kind: "port", family: 4 },
+  { words: ["protocol"], kind: "protocol", family: 4 },
+];
 
 interface Group {
   readonly kind: GroupKind;
+  /** Masks of members are wildcards (NX-OS `ip address` groups), not netmasks. */
+  readonly wildcard?: boolean;
   readonly family: Family;
   readonly name: string;
   readonly members: readonly ConfigLine[];
@@ -36,15 +61,17 @@ export class IosObjects {
     private readonly problems: Problems,
   ) {}
 
-  /** Records an `object-group` stanza; false when the head is not one this reader knows. */
+  /**
+   * Records an `object-group` stanza; false when the head is not one this reader knows. A group defined twice
+   * keeps its members from both stanzas, as the device merges them.
+   */
   add(stanza: Stanza): boolean {
-    const kind = stanza.head.words[1]?.toLowerCase();
-    const name = stanza.head.words[2];
-    const known = { network: 4, "v6-network": 6, service: 4, "v6-service": 6 } as const;
-    if (kind === undefined || !(kind in known) || name === undefined) return false;
-    const family = known[kind as keyof typeof known];
-    const groupKind: GroupKind = kind.endsWith("network") ? "network" : "service";
-    this.groups.set(name, { kind: groupKind, family, name, members: stanza.children });
+    const w = stanza.head.words.map((x) => x.toLowerCase());
+    const known = KINDS.find((k) => k.words.every((word, i) => w[1 + i] === word));
+    const name = known && stanza.head.words[1 + known.words.length];
+    if (!known || name === undefined) return false;
+    const before = this.groups.get(name)?.members ?? [];
+    this.groups.set(name, { ...known, name, members: [...before, ...stanza.children] });
     return true;
   }
 
@@ -62,6 +89,32 @@ export class IosObjects {
     return this.resolve(name, "service", "dst");
   }
 
+  /** Packets of the protocol group's protocols. */
+  protocols(name: string): PacketSet | undefined {
+    return this.resolve(name, "protocol", "dst");
+  }
+
+  /** The ports of a port group (`object-group ip port`); undefined for an unknown group. */
+  ports(name: string): Range[] | undefined {
+    const g = this.groups.get(name);
+    if (!g || g.kind !== "port") return undefined;
+    const out: Range[] = [];
+    for (const m of g.members) {
+      const c = new Cursor(m, /^[0-9]+$/.test(m.words[0] ?? "") ? 1 : 0);
+      if (c.peek() === "description" || c.done()) continue;
+      const ranges = readPortOp(c, "tcp-udp", false);
+      if (typeof ranges === "object" && c.done()) out.push(...ranges);
+      else
+        this.problems.add(
+          "config-syntax",
+          m,
+          c.i,
+          `Cannot read port object-group "${name}" member "${m.text}"`,
+        );
+    }
+    return out;
+  }
+
   private resolve(name: string, kind: GroupKind, dir: Direction): PacketSet | undefined {
     const g = this.groups.get(name);
     if (!g || g.kind !== kind) return undefined;
@@ -77,7 +130,9 @@ export class IosObjects {
     return set;
   }
 
-  private member(g: Group, m: ConfigLine, dir: Direction): PacketSet {
+  private member(g: Group, full: ConfigLine, dir: Direction): PacketSet {
+    // NX-OS numbers members: "10 host 10.0.0.1".
+    const m = /^[0-9]+$/.test(full.words[0] ?? "") && full.words.length > 1 ? dropFirstWord(full) : full;
     const first = m.words[0]!.toLowerCase();
     if (first === "description") return this.space.none();
     if (first === "group-object") {
@@ -92,7 +147,12 @@ export class IosObjects {
         this.problems.add("config-syntax", m, 1, `Unknown ${g.kind} object-group "${inner}"`);
       return set ?? this.space.none();
     }
-    const set = g.kind === "network" ? this.address(g.family, m, dir) : this.serviceLine(g.family, m);
+    const set =
+      g.kind === "network"
+        ? this.address(g, m, dir)
+        : g.kind === "protocol"
+          ? this.protocolLine(m)
+          : this.serviceLine(g.family, m);
     if (typeof set === "string") {
       this.problems.add("config-syntax", m, 0, `Cannot read object-group "${g.name}" member: ${set}`);
       return this.space.none();
@@ -100,7 +160,8 @@ export class IosObjects {
     return set;
   }
 
-  private address(family: Family, m: ConfigLine, dir: Direction): PacketSet | string {
+  private address(g: Group, m: ConfigLine, dir: Direction): PacketSet | string {
+    const family = g.family;
     const s = this.space;
     const w = m.words.map((x) => x.toLowerCase());
     if (w[0] === "any" && w.length === 1) return s.family(family);
@@ -112,6 +173,9 @@ export class IosObjects {
         const hi = ipv4Value(w[2]);
         if (lo !== undefined && hi !== undefined) return lo <= hi ? rangeMatch(s, dir, 4, lo, hi) : s.none();
       }
+      // NX-OS address groups write "A WILDCARD" where IOS network groups write "A NETMASK".
+      if (g.wildcard && w.length === 2 && ipv4Value(w[0]) !== undefined && ipv4Value(w[1]) !== undefined)
+        return wildcardSet(s, dir, ipv4Value(w[0])!, ipv4Value(w[1])!);
       const addr = ipv4Value(w[0]?.split("/")[0]);
       const len = w[0]?.includes("/") ? Number(w[0].split("/")[1]) : maskLength(ipv4Value(w[1]) ?? -1n);
       if (addr !== undefined && len !== undefined && Number.isInteger(len) && len >= 0 && len <= 32) {
@@ -123,6 +187,17 @@ export class IosObjects {
     const p = w[0] === "host" ? ipv6Prefix(w[1]) : ipv6Prefix(w[0]);
     if (p && w.length === (w[0] === "host" ? 2 : 1)) return prefixMatch(s, dir, [p]);
     return `"${m.text}" is not "host X", "X/LEN" or "any"`;
+  }
+
+  /** One protocol member: "protocol-object tcp", "tcp", "47". */
+  private protocolLine(m: ConfigLine): PacketSet | string {
+    const w = m.words.map((x) => x.toLowerCase());
+    const word = w[0] === "protocol-object" ? w[1] : w[0];
+    if (word === "ip") return this.space.all();
+    const n = word === undefined ? undefined : protocolNumber(word, "ios4");
+    if (n === undefined || w.length !== (w[0] === "protocol-object" ? 2 : 1))
+      return `"${m.text}" is not a protocol`;
+    return protocolMatch(this.space, [{ lo: n, hi: n }]);
   }
 
   /** One service member: "tcp eq 22", "tcp source range 1 1023 eq 80", "udp domain", "icmp echo", "gre". */
@@ -170,6 +245,10 @@ export class IosObjects {
     }
     return c.done() ? set : `unexpected "${c.peek()}"`;
   }
+}
+
+function dropFirstWord(l: ConfigLine): ConfigLine {
+  return { ...l, words: l.words.slice(1), columns: l.columns.slice(1) };
 }
 
 function readBare(c: Cursor, word: "tcp" | "udp" | "tcp-udp") {

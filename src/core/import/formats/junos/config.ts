@@ -71,6 +71,47 @@ export interface PolicyDef {
   log: boolean;
 }
 
+/** One value of a firewall filter match condition, with `except` when it excludes. */
+export interface ConditionValue {
+  readonly text: string;
+  readonly except: boolean;
+  readonly loc: SourceLocation;
+}
+
+/** One term of a firewall filter, as written: its `from` conditions and `then` actions. */
+export interface FilterTerm {
+  readonly name: string;
+  readonly loc: SourceLocation;
+  readonly text: string;
+  /** Condition keyword ("source-address", "protocol-except") → its values, in order. */
+  readonly from: Map<string, ConditionValue[]>;
+  /** Each `then` statement's words ("accept"; "count", "c1"; "next", "term"). */
+  readonly then: { words: string[]; loc: SourceLocation }[];
+  /** `term T filter F`: another filter's terms in place of this one (not modelled). */
+  nested?: { name: string; loc: SourceLocation };
+}
+
+/** A firewall filter of one family ("inet", "inet6", "ethernet-switching" ...). */
+export interface FilterDef {
+  readonly family: string;
+  readonly name: string;
+  readonly loc: SourceLocation;
+  readonly text: string;
+  readonly terms: FilterTerm[];
+}
+
+/**
+ * An interface unit's filter: `interfaces IF unit N family F filter input|output NAME`, or a list of filters
+ * (`input-list [ A B ]`) evaluated as one: their terms in order, with the last one's implicit discard.
+ */
+export interface FilterBinding {
+  readonly iface: string;
+  readonly family: string;
+  readonly direction: "input" | "output";
+  readonly filters: string[];
+  readonly loc: SourceLocation;
+}
+
 export interface JunosConfig {
   /** Security zones in order of appearance, with the interfaces bound to each. */
   readonly zones: Map<string, { loc: SourceLocation; interfaces: string[] }>;
@@ -81,6 +122,11 @@ export interface JunosConfig {
   readonly contexts: Map<string, PolicyDef[]>;
   readonly global: PolicyDef[];
   defaultPolicy: "deny-all" | "permit-all";
+  /** Firewall filters by "family|name", in order of appearance. */
+  readonly filters: Map<string, FilterDef>;
+  readonly filterBindings: FilterBinding[];
+  /** `policy-options prefix-list NAME` → its prefixes as written. */
+  readonly prefixLists: Map<string, { items: ConditionValue[]; loc: SourceLocation }>;
   /** `security forwarding-options family inet6 mode`; absent: flow-based (the current default). */
   inet6Mode?: { mode: string; loc: SourceLocation };
 }
@@ -94,6 +140,9 @@ export function emptyConfig(): JunosConfig {
     contexts: new Map(),
     global: [],
     defaultPolicy: "deny-all",
+    filters: new Map(),
+    filterBindings: [],
+    prefixLists: new Map(),
   };
 }
 

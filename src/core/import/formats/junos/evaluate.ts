@@ -4,7 +4,7 @@
 
 import type { SourceLocation } from "../../../policy/diagnostics.js";
 import type { PacketSet, PacketSpace } from "../../../space/packet-set.js";
-import type { ImportContext, ImportedRule } from "../../model.js";
+import type { ImportContext, ImportedRule, RuleList } from "../../model.js";
 import { allOf, firstMatch, type OrderedRule } from "../../match.js";
 import { contextKey, type JunosConfig, type PolicyDef, type Reporter } from "./config.js";
 import { AddressResolver, booksFor } from "./resolve-addresses.js";
@@ -156,4 +156,14 @@ function applyInet6Mode(space: PacketSpace, cfg: JunosConfig, rep: Reporter, acc
   }
   rep.syntax(`Cannot read IPv6 forwarding mode "${m.mode}"`, m.loc);
   return accepted;
+}
+
+/**
+ * The policies' rule lists: each zone pair's policies go on ("next") to the global policies, and those to the
+ * default policy.
+ */
+export function policyLists(cfg: JunosConfig, rules: readonly ImportedRule[]): RuleList[] {
+  const names = [...new Set(rules.map((r) => r.list))];
+  const byDefault = cfg.defaultPolicy === "permit-all" ? "accept" : "drop";
+  return names.map((name) => ({ name, fallThrough: name === "global" ? byDefault : "next" }));
 }

@@ -119,7 +119,7 @@ describe("junos importer: zone-pair policies", () => {
 
   it("reads the curly-brace form to the same meaning, with policies placed at their blocks", () => {
     const braces = load(BASIC_BRACES);
-    expect(braces.diagnostics).toEqual([]);
+    expect(braces.diagnostics.filter((d) => d.code !== "config-ignored")).toEqual([]);
     const set = junosImporter.import([{ name: "a", text: BASIC_SET }], context(braces.space));
     expect(braces.accepted.equals(set.accepted)).toBe(true);
     const web = braces.rules.find((x) => x.label === "web-out")!;

@@ -4,7 +4,9 @@
 import { sortDiagnostics } from "../../../policy/diagnostics.js";
 import type { ConfigFile, ImportContext, Importer, ImportResult } from "../../model.js";
 import type { Statement } from "./statements.js";
-import { evaluateConfig } from "./evaluate.js";
+import { evaluateConfig, policyLists } from "./evaluate.js";
+import { evaluateFilters } from "./evaluate-filters.js";
+import { filtersAccepted } from "./filters-accepted.js";
 import { parseBraceConfig } from "./parse-braces.js";
 import { type InsertOp, type ParsedConfig, parseSetConfig } from "./parse-set.js";
 import { readConfig } from "./read-config.js";
@@ -39,14 +41,20 @@ export function parseJunos(files: readonly ConfigFile[]): ParsedConfig {
 
 export const junosImporter: Importer = {
   id: "junos",
-  description: "Juniper SRX security policies (set or curly-brace configuration)",
+  description: "Juniper Junos SRX security policies and firewall filters (set or curly-brace configuration)",
   import(files: readonly ConfigFile[], context: ImportContext): ImportResult {
     const parsed = parseJunos(files);
     const { config, reporter } = readConfig(parsed);
-    const { accepted, rules } = evaluateConfig(config, reporter, context);
+    const hasPolicies = config.contexts.size > 0 || config.global.length > 0 || config.zones.size > 0;
+    const filters = evaluateFilters(config, reporter, context.space);
+    const srx = evaluateConfig(config, reporter, context);
+    const throughFilters = filtersAccepted(config, filters, reporter, context, hasPolicies);
+    // Filters on the interfaces decide before the security policies; without policies they decide alone.
+    const accepted = hasPolicies ? srx.accepted.intersect(throughFilters) : throughFilters;
     return {
-      accepted,
-      rules,
+      accepted: config.filters.size > 0 || hasPolicies ? accepted : context.space.none(),
+      rules: [...srx.rules, ...filters.rules],
+      lists: [...policyLists(config, srx.rules), ...filters.lists],
       diagnostics: sortDiagnostics([...parsed.diagnostics, ...reporter.diagnostics]),
     };
   },

@@ -4,6 +4,7 @@ import { emptyConfig, type JunosConfig, Reporter } from "./config.js";
 import type { ParsedConfig } from "./parse-set.js";
 import { readApplications } from "./read-applications.js";
 import { bookOf, readBookEntry, zoneBookName } from "./read-addresses.js";
+import { readFirewall, readInterfaceFilter, readPolicyOptions } from "./read-filters.js";
 import { applyInserts, readPolicies } from "./read-policies.js";
 import { type Statement, wordLoc } from "./statements.js";
 
@@ -99,7 +100,12 @@ function readStatement(cfg: JunosConfig, rep: Reporter, s: Statement): void {
     case "applications":
       return readApplications(cfg, rep, s);
     case "firewall":
-      return readFirewall(rep, s);
+      return readFirewall(cfg, rep, s);
+    case "policy-options":
+      return readPolicyOptions(cfg, rep, s);
+    case "interfaces":
+      if (readInterfaceFilter(cfg, rep, s)) return;
+      break;
     case "groups": {
       const group = s.words[1]?.text ?? "";
       const under = s.words[2]?.text ?? "";
@@ -111,6 +117,12 @@ function readStatement(cfg: JunosConfig, rep: Reporter, s: Statement): void {
         );
       return;
     }
+    case "delete:":
+    case "replace:":
+    case "protect:":
+      // Directives for loading the file onto a device; the file itself is read as it is.
+      rep.ignored(`Load directive "${top}" ignored: the configuration is read as the file gives it`, s.loc);
+      return;
     case "logical-systems":
     case "tenants":
       rep.unsupported(
@@ -120,7 +132,10 @@ function readStatement(cfg: JunosConfig, rep: Reporter, s: Statement): void {
       );
       return;
   }
-  if (!IRRELEVANT.has(top)) rep.ignored(`Hierarchy "${top}" is not read`, s.loc, `top ${top}`);
+  // Reported once per hierarchy and file: every statement under it is left out on purpose.
+  if (IRRELEVANT.has(top))
+    rep.ignored(`Hierarchy "${top}" ignored: it does not filter traffic`, s.loc, `top ${top} ${s.loc.file}`);
+  else rep.ignored(`Hierarchy "${top}" is not read`, s.loc, `top ${top}`);
 }
 
 function readSecurity(cfg: JunosConfig, rep: Reporter, s: Statement): void {
@@ -147,8 +162,13 @@ function readSecurity(cfg: JunosConfig, rep: Reporter, s: Statement): void {
       );
       return;
   }
-  if (!SECURITY_IRRELEVANT.has(part))
-    rep.ignored(`Hierarchy "security ${part}" is not read`, s.loc, `sec ${part}`);
+  if (SECURITY_IRRELEVANT.has(part))
+    rep.ignored(
+      `Hierarchy "security ${part}" ignored: it does not change which connections the policies admit`,
+      s.loc,
+      `sec ${part} ${s.loc.file}`,
+    );
+  else rep.ignored(`Hierarchy "security ${part}" is not read`, s.loc, `sec ${part}`);
 }
 
 function readZone(cfg: JunosConfig, rep: Reporter, s: Statement): void {
@@ -173,19 +193,11 @@ function readZone(cfg: JunosConfig, rep: Reporter, s: Statement): void {
     const book = bookOf(cfg, zoneBookName(zone));
     if (!book.zones.includes(zone)) book.zones.push(zone);
     readBookEntry(book, rep, s, 5);
-  } else if (!ZONE_IRRELEVANT.has(what))
-    rep.ignored(`Zone statement "${what}" is not read`, wordLoc(s, 4), `zone ${what}`);
-}
-
-function readFirewall(rep: Reporter, s: Statement): void {
-  const w = s.words.map((x) => x.text);
-  const at = w.indexOf("filter");
-  if (at < 0) return;
-  const family = w[1] === "family" ? w[2] : "inet";
-  const name = w[at + 1] ?? "";
-  rep.unsupported(
-    `Firewall filter "${name}" (family ${family}) is not modelled: applied to an interface it filters before the security policies`,
-    s.loc,
-    `filter ${family} ${name}`,
-  );
+  } else if (ZONE_IRRELEVANT.has(what))
+    rep.ignored(
+      `Zone statement "${what}" ignored: it does not change which forwarded connections pass`,
+      wordLoc(s, 4),
+      `zone ${zone} ${what}`,
+    );
+  else rep.ignored(`Zone statement "${what}" is not read`, wordLoc(s, 4), `zone ${what}`);
 }

@@ -5,7 +5,7 @@ import { junosImporter } from "./importer.js";
 import { loadJunos as load, tcp, testContext as context } from "./testing.js";
 
 describe("junos importer: the rest of a real configuration", () => {
-  it("reports NAT, filters, groups and unknown zones, ignores what cannot change the verdict", () => {
+  it("reports NAT, groups and unknown zones, and what cannot change the verdict as ignored", () => {
     const r = load(`
 set version 21.4R3
 set system host-name srx1
@@ -23,14 +23,21 @@ set security policies from-zone junos-host to-zone untrust policy mgmt then perm
 set frobnicator enabled
 `);
     expect(r.diagnostics.map((d) => `${d.line}:${d.code}`)).toEqual([
+      "2:config-ignored",
+      "3:config-ignored",
+      "4:config-ignored",
+      "5:config-ignored",
+      "6:config-ignored",
       "7:config-unsupported",
-      "8:config-unsupported",
       "10:config-unsupported",
+      "11:config-ignored",
       "12:config-unsupported",
       "13:config-ignored",
       "15:config-ignored",
     ]);
-    expect(r.diagnostics[3]!.message).toBe(
+    // The filter is read as a rule list; bound to no interface, it filters nothing.
+    expect(r.lists?.find((l) => l.name === "inet protect-re")?.fallThrough).toBe("drop");
+    expect(r.diagnostics.find((d) => d.line === 12)!.message).toBe(
       'Zone "guests" is not a zone of the policy; its traffic is not modelled',
     );
     expect(r.accepted.isEmpty()).toBe(true);

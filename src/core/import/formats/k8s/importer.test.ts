@@ -365,3 +365,49 @@ spec:
     expect(passes(r, "198.51.100.1", "10.0.1.5")).toBe(true);
   });
 });
+
+describe("k8s importer: rule lists and standalone reading", () => {
+  const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-in
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  ingress:
+    - from:
+        - ipBlock:
+            cidr: 192.0.2.0/24
+      ports:
+        - protocol: TCP
+          port: 443
+`;
+
+  it("lists each policy's isolated direction, going on to the next policy for other pods", () => {
+    const r = load(POLICY);
+    expect(r.lists?.map((l) => [l.name, l.fallThrough])).toEqual([["shop/web-in ingress", "next"]]);
+    expect(r.rules.map((x) => [x.list, x.action])).toEqual([
+      ["shop/web-in ingress", "accept"],
+      ["shop/web-in ingress", "drop"],
+    ]);
+  });
+
+  it("reads the policy as selecting every address when no pods are known, and says so", () => {
+    const bare = new PacketSpace();
+    const r = k8sImporter.import([{ name: "np.yaml", text: POLICY }], {
+      space: bare,
+      role: "network",
+      hosts: [],
+      interfaces: {},
+      zoneSpace: () => bare.all(),
+    });
+    const p = (src: string, dst: string, port: number) =>
+      makePacket({ src: parseAddress(src), dst: parseAddress(dst), proto: 6, sport: 40000, dport: port });
+    expect(r.rules[0]!.match.contains(p("192.0.2.7", "10.9.9.9", 443))).toBe(true);
+    expect(r.rules[0]!.match.contains(p("192.0.3.7", "10.9.9.9", 443))).toBe(false);
+    expect(r.rules[1]!.match.contains(p("192.0.3.7", "10.9.9.9", 443))).toBe(true);
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([["config-unsupported", 4]]);
+  });
+});

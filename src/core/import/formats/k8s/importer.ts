@@ -9,7 +9,14 @@ import { formatPrefix, type Prefix } from "../../../net/prefix.js";
 import { diagnostic, type Diagnostic, sortDiagnostics } from "../../../policy/diagnostics.js";
 import type { PacketSet, PacketSpace } from "../../../space/packet-set.js";
 import { allOf, hostAccepts, portMatch, prefixMatch, protocolMatch } from "../../match.js";
-import type { ConfigFile, ImportContext, ImportedRule, Importer, ImportResult } from "../../model.js";
+import type {
+  ConfigFile,
+  ImportContext,
+  ImportedRule,
+  Importer,
+  ImportResult,
+  RuleList,
+} from "../../model.js";
 import type { LabelSelector, NetworkPolicyObject, PolicyPeer, PolicyRuleSpec, ReadObjects } from "./model.js";
 import { readFiles } from "./read.js";
 import { selectorKeys, selects } from "./selector.js";
@@ -41,14 +48,42 @@ export const k8sImporter: Importer = {
         : [],
     );
     const model = new PolicyModel(context.space, pods, namespacesOf(objects, pods), diagnostics);
-    const { rules, ingress, egress } = model.evaluate(latestPolicies(objects, diagnostics));
+    const policies = latestPolicies(objects, diagnostics);
+    const { rules, ingress, egress } = model.evaluate(policies);
     const accepted = hostAccepts(
       context.space,
       pods.map((p, i) => ({ addresses: p.addresses, ingress: ingress[i]!, egress: egress[i]! })),
     );
-    return { accepted, rules, diagnostics: sortDiagnostics(diagnostics) };
+    if (pods.length === 0 && policies.length > 0) diagnostics.push(noPods(policies[0]!));
+    return { accepted, rules, lists: policyLists(policies), diagnostics: sortDiagnostics(diagnostics) };
   },
 };
+
+/**
+ * Each policy's ingress and egress as a list: its rules allow, its last rule drops the rest of what its pods
+ * receive (send); packets of other pods go on to the next policy.
+ */
+function policyLists(policies: readonly NetworkPolicyObject[]): RuleList[] {
+  return policies.flatMap((p) =>
+    (["ingress", "egress"] as const)
+      .filter((dir) => (dir === "ingress" ? p.isolatesIngress : p.isolatesEgress))
+      .map((dir) => ({
+        name: `${p.namespace}/${p.name} ${dir}`,
+        fallThrough: "next" as const,
+        source: p.isolationSource,
+      })),
+  );
+}
+
+/** Read with no pods (a standalone reading), the selected pods and selector peers stand for no address. */
+function noPods(first: NetworkPolicyObject): Diagnostic {
+  return diagnostic(
+    "config-unsupported",
+    "warning",
+    "No pods are known (no hosts with Kubernetes labels): each policy is read as selecting every address, and pod and namespace selectors in rules as matching none",
+    first.nameAt,
+  );
+}
 
 function namespacesOf(objects: ReadObjects, pods: readonly Pod[]): Map<string, Namespace> {
   const out = new Map<string, Namespace>();
@@ -109,7 +144,11 @@ class PolicyModel {
         const isolates = dir === "ingress" ? policy.isolatesIngress : policy.isolatesEgress;
         if (!isolates) continue;
         const list = `${policy.namespace}/${policy.name} ${dir}`;
-        const own = prefixMatch(space, dir === "ingress" ? "dst" : "src", addresses);
+        // With no pods known at all, a policy's own side is every address, so its rules stay readable.
+        const own =
+          this.pods.length === 0
+            ? space.all()
+            : prefixMatch(space, dir === "ingress" ? "dst" : "src", addresses);
         for (const spec of policy[dir]) {
           const set = this.ruleSet(spec, policy, dir === "ingress" ? "src" : "dst");
           for (const { i } of selected) allowed[dir][i] = allowed[dir][i]!.union(set);
