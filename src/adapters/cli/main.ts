@@ -8,6 +8,7 @@ import { isCalendarDate } from "../../core/policy/parse-rules.js";
 import { findPackageRoot, packageVersion } from "../fs/package-root.js";
 import { registerClassify } from "./classify.js";
 import { registerCompile } from "./compile.js";
+import { registerConvert } from "./convert.js";
 import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerImport } from "./import.js";
@@ -87,6 +88,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerExplain(program, ctx);
   registerCompile(program, ctx);
   registerVerify(program, ctx);
+  registerConvert(program, ctx);
   registerPlan(program, ctx);
   registerDiff(program, ctx);
   registerImport(program, ctx);

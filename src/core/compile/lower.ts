@@ -225,7 +225,7 @@ function originOf(r: RuleSet, kind: IrOrigin["kind"]): IrOrigin {
 }
 
 /** Why the target cannot express the box, or undefined when it can. */
-function unsupported(box: PacketBox, target: Target): string | undefined {
+export function unsupported(box: PacketBox, target: Target): string | undefined {
   const caps = target.capabilities;
   if (!caps.families.includes(box.family)) return `the target does not filter IPv${box.family}`;
   const protos = box.protocols;
@@ -255,7 +255,7 @@ function unsupported(box: PacketBox, target: Target): string | undefined {
  * A box whose protocols the target can match only in part, split into the part it can match (one box, so
  * it is written) and the rest (refused on its own). Every other box is returned whole.
  */
-function splitProtocols(box: PacketBox, caps: TargetCapabilities): PacketBox[] {
+export function splitProtocols(box: PacketBox, caps: TargetCapabilities): PacketBox[] {
   if (caps.protocols === "any") return [box];
   const wanted = new Set(caps.protocols);
   const all = box.protocols.length === 1 && box.protocols[0]!.lo === 0n && box.protocols[0]!.hi === 255n;

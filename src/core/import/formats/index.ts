@@ -2,6 +2,7 @@
 
 import type { Importer } from "../model.js";
 import { awsSgImporter } from "./aws-sg/importer.js";
+import { capircaImporter } from "./capirca/importer.js";
 import { ciscoAsaImporter } from "./cisco-asa/importer.js";
 import { ciscoIosImporter } from "./cisco-ios/importer.js";
 import { ciscoNxosImporter } from "./cisco-nxos/importer.js";
@@ -20,6 +21,7 @@ export const IMPORTERS: readonly Importer[] = [
   junosImporter,
   awsSgImporter,
   k8sImporter,
+  capircaImporter,
   classbenchImporter,
 ];
 
