@@ -6,9 +6,10 @@ import { parsePacketLine } from "../../app/packet-input.js";
 import { readConfigFiles } from "../fs/config-files.js";
 import { openLines } from "../fs/lines.js";
 import { CliError, type CommandContext } from "./io.js";
-import { colors, formatTable, plural, printDiagnostics, printJson } from "./output.js";
+import { colors, formatTable, plural, printConfigDiagnostics, printJson } from "./output.js";
 
 interface ClassifyOptions {
+  verbose?: boolean;
   rules: string[];
   packets: string;
   format?: string;
@@ -31,6 +32,7 @@ export function registerClassify(program: Command, ctx: CommandContext): void {
     .option("--format <id>", "the configuration's format (default: detected from its content)")
     .option("--engine <id>", "the classifier: fast, tree, forest, tuple-merge or linear", "fast")
     .option("--json", 'print {"hits": [{"line", "count"}...], "unmatched"} as JSON')
+    .option("-v, --verbose", "also list the lines ignored on purpose (info)")
     .action(async (opts: ClassifyOptions) => {
       const files = await readConfigFiles(opts.rules, ctx.io.cwd);
       if (!files.ok) throw new CliError(files.message);
@@ -56,7 +58,7 @@ export function registerClassify(program: Command, ctx: CommandContext): void {
         throw new CliError(`${plural(bad, "malformed packet line")} in "${opts.packets}"; nothing counted`);
       const report = counter.report();
       if (opts.json) printJson(ctx.io, toJson(report));
-      else printTable(ctx, report);
+      else printTable(ctx, report, opts.verbose === true);
     });
 }
 
@@ -70,9 +72,9 @@ function toJson(r: ClassifyReport) {
   };
 }
 
-function printTable(ctx: CommandContext, r: ClassifyReport): void {
+function printTable(ctx: CommandContext, r: ClassifyReport, verbose: boolean): void {
   const c = colors(ctx.io);
-  printDiagnostics((s) => ctx.io.stderr(s), r.diagnostics, c);
+  printConfigDiagnostics((s) => ctx.io.stderr(s), r.diagnostics, c, verbose);
   const rows = r.hits.map((h) => [
     String(h.count),
     `${h.file}:${h.line}`,

@@ -5,9 +5,10 @@ import type { Command } from "commander";
 import { convertConfig, type ConvertedList } from "../../app/convert.js";
 import { readConfigFiles, writeConfigFiles } from "../fs/config-files.js";
 import { CliError, type CommandContext } from "./io.js";
-import { type Colors, colors, formatTable, plural, printDiagnostics, printJson } from "./output.js";
+import { colors, type Colors, formatTable, plural, printConfigDiagnostics, printJson } from "./output.js";
 
 interface ConvertOptions {
+  verbose?: boolean;
   format: string;
   target: string;
   out?: string;
@@ -48,6 +49,7 @@ export function registerConvert(program: Command, ctx: CommandContext): void {
     .requiredOption("--target <id>", "the target to render, e.g. nftables")
     .option("--out <dir>", "write one file per list there (default: print them)")
     .option("--json", "print the result as JSON")
+    .option("-v, --verbose", "also list the lines ignored on purpose (info)")
     .action(async (paths: string[], opts: ConvertOptions) => {
       const read = await readConfigFiles(paths, ctx.io.cwd);
       if (!read.ok) throw new CliError(read.message);
@@ -68,7 +70,7 @@ export function registerConvert(program: Command, ctx: CommandContext): void {
         const { files: _files, ...rest } = r;
         printJson(ctx.io, { ...rest, written });
       } else {
-        printDiagnostics((s) => ctx.io.stderr(s), r.diagnostics, c);
+        printConfigDiagnostics((s) => ctx.io.stderr(s), r.diagnostics, c, opts.verbose);
         printLists(ctx, r.lists, c);
         if (opts.out === undefined)
           for (const f of writable)

@@ -21,10 +21,18 @@ import { readConfigFiles } from "../fs/config-files.js";
 import { readPolicyFiles } from "../fs/policy-files.js";
 import { isGitRevision, readPolicyAtRevision } from "../git/revision.js";
 import { CliError, type CommandContext } from "./io.js";
-import { type Colors, colors, plural, printDiagnostics, printJson } from "./output.js";
+import {
+  colors,
+  type Colors,
+  plural,
+  printConfigDiagnostics,
+  printDiagnostics,
+  printJson,
+} from "./output.js";
 import { openForQuestions } from "./policy.js";
 
 interface DiffOptions {
+  verbose?: boolean;
   format?: string;
   point?: string;
   policy?: string;
@@ -59,6 +67,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
     .option("--detailed-exitcode", "exit 1 when something changed")
     .option("--json", "print the result as JSON (schema in docs/diff.md)")
     .addHelpText("after", HELP)
+    .option("-v, --verbose", "also list the lines ignored on purpose (info)")
     .action(async (oldArg: string, newArg: string, path: string, opts: DiffOptions) => {
       const before = await resolveSide(oldArg, ctx);
       const after = await resolveSide(newArg, ctx);
@@ -97,7 +106,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
           ...(policy && { policy }),
         });
         if (!result.ok) throw new CliError(result.message);
-        printDiagnostics((s) => ctx.io.stderr(s), result.report.diagnostics, c);
+        printConfigDiagnostics((s) => ctx.io.stderr(s), result.report.diagnostics, c, opts.verbose);
         if (opts.json) printJson(ctx.io, result.report);
         else ctx.io.stdout(formatConfigDiff(result.report, c));
         changed = result.report.changed;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { colorsEnabled, formatTable, plural } from "./output.js";
+import { diagnostic } from "../../core/policy/diagnostics.js";
+import { colors, colorsEnabled, formatTable, plural, printConfigDiagnostics } from "./output.js";
 
 const io = (isTTY: boolean, env: Record<string, string> = {}) => ({
   stdout: () => {},
@@ -57,5 +58,32 @@ describe("plural", () => {
       "1 error",
       "2 denies",
     ]);
+  });
+});
+
+describe("printConfigDiagnostics", () => {
+  const at = { file: "fw.cfg", line: 3, column: 1 };
+  const ds = [
+    diagnostic("config-ignored", "info", "hostname has no effect on filtering", at),
+    diagnostic("config-unsupported", "warning", "time-range is not modelled", { ...at, line: 9 }),
+    diagnostic("config-ignored", "info", "a route", { ...at, line: 12 }),
+  ];
+  const printed = (verbose: boolean) => {
+    let out = "";
+    printConfigDiagnostics((s) => (out += s), ds, colors(io(false)), verbose);
+    return out;
+  };
+
+  it("lists warnings and counts the lines ignored on purpose", () => {
+    expect(printed(false)).toBe(
+      "fw.cfg:9:1: warning config-unsupported: time-range is not modelled\n" +
+        "2 constructs ignored on purpose (info); --verbose lists them\n",
+    );
+  });
+
+  it("lists every diagnostic when verbose", () => {
+    const out = printed(true);
+    expect(out.split("\n").filter((l) => l !== "")).toHaveLength(3);
+    expect(out).not.toContain("--verbose");
   });
 });

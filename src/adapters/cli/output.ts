@@ -87,6 +87,24 @@ export function printDiagnostics(write: (s: string) => void, ds: readonly Diagno
   if (ds.length > 0) write(ds.map((d) => formatDiagnosticLine(d, c)).join("\n") + "\n");
 }
 
+/**
+ * The diagnostics of configuration files read for a question (verify, diff, analyze ...): warnings and errors in
+ * full; info (a line ignored on purpose: a hostname, a route) counted in one line unless `verbose`, since a
+ * running config has thousands of them. `rampart import` lists them all.
+ */
+export function printConfigDiagnostics(
+  write: (s: string) => void,
+  ds: readonly Diagnostic[],
+  c: Colors,
+  verbose = false,
+): void {
+  const shown = verbose ? ds : ds.filter((d) => d.severity !== "info");
+  printDiagnostics(write, shown, c);
+  const hidden = ds.length - shown.length;
+  if (hidden > 0)
+    write(c.dim(`${plural(hidden, "construct")} ignored on purpose (info); --verbose lists them\n`));
+}
+
 /** A verdict word colored by what it means: allow green, deny red, partial yellow. */
 export function paintVerdict(verdict: "allow" | "deny" | "partial", c: Colors): string {
   const paint = verdict === "allow" ? c.green : verdict === "deny" ? c.red : c.yellow;

@@ -5,7 +5,7 @@ import type { DifferenceReport } from "../../app/compile.js";
 import { verifyConfig } from "../../app/verify.js";
 import { readConfigFiles } from "../fs/config-files.js";
 import { CliError, type CommandContext } from "./io.js";
-import { type Colors, colors, plural, printDiagnostics, printJson } from "./output.js";
+import { type Colors, colors, plural, printConfigDiagnostics, printJson } from "./output.js";
 import { openForQuestions } from "./policy.js";
 
 interface VerifyOptions {
@@ -13,6 +13,7 @@ interface VerifyOptions {
   with?: string[];
   format?: string;
   json?: boolean;
+  verbose?: boolean;
 }
 
 export function registerVerify(program: Command, ctx: CommandContext): void {
@@ -25,6 +26,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option("--with <file...>", "more files of the same device (e.g. the IPv6 rules, an ipset file)")
     .option("--format <id>", "the configuration's format (default: the point's target)")
     .option("--json", "print the result as JSON")
+    .option("-v, --verbose", "also list the lines ignored on purpose (info)")
     .action(async (file: string, path: string, opts: VerifyOptions) => {
       const { loaded } = await openForQuestions(path, ctx, {});
       const files = await readConfigFiles([file, ...(opts.with ?? [])], ctx.io.cwd);
@@ -38,7 +40,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       if (opts.json) {
         printJson(ctx.io, r);
       } else {
-        printDiagnostics((s) => ctx.io.stderr(s), r.diagnostics, c);
+        printConfigDiagnostics((s) => ctx.io.stderr(s), r.diagnostics, c, opts.verbose);
         if (r.equivalent) {
           ctx.io.stdout(
             `${c.green("equivalent")}: ${r.point} (${r.format}) lets through exactly what the policy allows\n`,
@@ -50,11 +52,10 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
           if (r.truncated)
             ctx.io.stdout(c.dim("  (more differences not listed; --json shows the first 50 each)\n"));
         }
-        if (r.diagnostics.length > 0)
+        const unclear = r.diagnostics.filter((d) => d.severity !== "info").length;
+        if (unclear > 0)
           ctx.io.stdout(
-            c.yellow(
-              `${plural(r.diagnostics.length, "construct")} not fully understood; see the messages above\n`,
-            ),
+            c.yellow(`${plural(unclear, "construct")} not fully understood; see the messages above\n`),
           );
       }
       ctx.exitCode = r.equivalent ? 0 : 1;
