@@ -2,7 +2,9 @@
 //
 // node dist/bench/run.js [--policy FILE|DIR] [--flows N] [--assets N] [--zones N] [--seed S] [--only PREFIX,...]
 //   [--packets FILE.jsonl] [--packet-count N] [--queries N] [--pairs N] [--budget-ms N] [--today YYYY-MM-DD]
-//   [--capirca-dir DIR]
+//   [--capirca-dir DIR] [--capirca-pol FILE --capirca-defs DIR] [--capirca-terms N]
+//   [--rules CLASSBENCH-FILE]... [--classify-rules N] [--classify-packets N] (--only classify; --packets may
+//   then be a ClassBench trace) [--anomalies-set acl|fw|ipc] (--only anomalies; --rules: any config format)
 //
 // --only takes name prefixes: intent, reach, explain, space, compile (every point compiled and proven, and the
 // nftables+iptables points beside Capirca's aclgen), capirca. --capirca-dir keeps aclgen's input and both
@@ -15,6 +17,11 @@ import { parseArgs } from "node:util";
 import { readPolicyFiles } from "../src/adapters/fs/policy-files.js";
 import { parsePacketLines } from "./packets-file.js";
 import { type PolicyInput, runSuite, type SuiteOptions } from "./suite.js";
+import { findAclgen } from "./capirca.js";
+import { benchCapircaImport, capircaImportArgs } from "./capirca-import.js";
+import { anomaliesBenchArgs, benchAnomalies } from "./anomalies.js";
+import { benchClassify, classifyBenchArgs, isClassBenchTrace } from "./classify.js";
+import type { Measurement } from "./timing.js";
 
 function wholeNumber(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -43,6 +50,13 @@ export async function suiteOptionsFromArgs(argv: readonly string[]): Promise<Sui
       pairs: { type: "string" },
       "budget-ms": { type: "string" },
       "capirca-dir": { type: "string" },
+      "capirca-pol": { type: "string" },
+      "capirca-defs": { type: "string" },
+      "capirca-terms": { type: "string" },
+      rules: { type: "string", multiple: true },
+      "classify-rules": { type: "string" },
+      "classify-packets": { type: "string" },
+      "anomalies-set": { type: "string" },
     },
   });
   const seed = wholeNumber("seed", values.seed) ?? 1;
@@ -70,9 +84,10 @@ export async function suiteOptionsFromArgs(argv: readonly string[]): Promise<Sui
     policy,
     seed,
     only: (values.only ?? []).flatMap((o) => o.split(",")).filter((o) => o !== ""),
-    ...(values.packets !== undefined && {
-      packets: parsePacketLines(readFileSync(values.packets, "utf8"), values.packets),
-    }),
+    ...(values.packets !== undefined &&
+      !isClassBenchTrace(values.packets) && {
+        packets: parsePacketLines(readFileSync(values.packets, "utf8"), values.packets),
+      }),
     packetCount: wholeNumber("packet-count", values["packet-count"]),
     queries: wholeNumber("queries", values.queries),
     pairs: wholeNumber("pairs", values.pairs),
@@ -91,9 +106,16 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  runSuite({ ...options, progress: (m) => process.stderr.write(`bench: ${m}\n`) }, (m) =>
-    process.stdout.write(JSON.stringify(m) + "\n"),
-  );
+  const progress = (m: string) => process.stderr.write(`bench: ${m}\n`);
+  const print = (m: Measurement) => process.stdout.write(JSON.stringify(m) + "\n");
+  const capirca = capircaImportArgs(process.argv.slice(2), options.only ?? []);
+  if (capirca.run) benchCapircaImport({ ...capirca.options, aclgen: findAclgen(), progress }, print);
+  const classify = classifyBenchArgs(process.argv.slice(2), options.only ?? []);
+  if (classify.run) benchClassify({ ...classify.options, progress }, print);
+  const anomalies = anomaliesBenchArgs(process.argv.slice(2), options.only ?? []);
+  if (anomalies.run) benchAnomalies({ ...anomalies.options, progress }, print);
+  if (!capirca.only && !classify.only && !anomalies.only)
+    runSuite({ ...options, progress }, print);
   process.stderr.write(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 

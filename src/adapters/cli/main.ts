@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { isCalendarDate } from "../../core/policy/parse-rules.js";
 import { findPackageRoot, packageVersion } from "../fs/package-root.js";
+import { registerAnalyze } from "./analyze.js";
 import { registerClassify } from "./classify.js";
 import { registerCompile } from "./compile.js";
 import { registerConvert } from "./convert.js";
@@ -93,6 +94,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerDiff(program, ctx);
   registerImport(program, ctx);
   registerClassify(program, ctx);
+  registerAnalyze(program, ctx);
   registerInit(program, ctx);
   return program;
 }
