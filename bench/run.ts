@@ -114,8 +114,7 @@ async function main(): Promise<void> {
   if (classify.run) benchClassify({ ...classify.options, progress }, print);
   const anomalies = anomaliesBenchArgs(process.argv.slice(2), options.only ?? []);
   if (anomalies.run) benchAnomalies({ ...anomalies.options, progress }, print);
-  if (!capirca.only && !classify.only && !anomalies.only)
-    runSuite({ ...options, progress }, print);
+  if (!capirca.only && !classify.only && !anomalies.only) runSuite({ ...options, progress }, print);
   process.stderr.write(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
