@@ -7,10 +7,11 @@ import { packageVersion } from "../fs/package-root.js";
 import { readConfigFiles } from "../fs/config-files.js";
 import { analyzeJson, analyzeJunit, analyzeSarif } from "./analyze-formats.js";
 import { CliError, type CommandContext } from "./io.js";
-import { colors, formatTable, plural, printDiagnostics, printJson } from "./output.js";
+import { colors, formatTable, plural, printConfigDiagnostics, printJson } from "./output.js";
 import { openForQuestions } from "./policy.js";
 
 interface AnalyzeOptions {
+  verbose?: boolean;
   format?: string;
   policy?: string;
   point?: string;
@@ -33,6 +34,7 @@ export function registerAnalyze(program: Command, ctx: CommandContext): void {
     .option("--json", "print findings and diagnostics as JSON")
     .option("--sarif", "print SARIF 2.1.0 (for code scanning)")
     .option("--junit", "print JUnit XML")
+    .option("-v, --verbose", "also list the lines ignored on purpose (info)")
     .option("--fail-on <severity>", "exit 1 when a finding is at least this severe: error, warning or note")
     .action(async (paths: string[], opts: AnalyzeOptions) => {
       if ([opts.json, opts.sarif, opts.junit].filter(Boolean).length > 1)
@@ -58,7 +60,7 @@ export function registerAnalyze(program: Command, ctx: CommandContext): void {
       if (opts.json) printJson(ctx.io, analyzeJson(report));
       else if (opts.sarif) printJson(ctx.io, analyzeSarif(report, packageVersion()));
       else if (opts.junit) ctx.io.stdout(analyzeJunit(report));
-      else printTable(ctx, report);
+      else printTable(ctx, report, opts.verbose === true);
       if (
         failOn !== undefined &&
         report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
@@ -67,9 +69,10 @@ export function registerAnalyze(program: Command, ctx: CommandContext): void {
     });
 }
 
-function printTable(ctx: CommandContext, report: AnalyzeReport): void {
+function printTable(ctx: CommandContext, report: AnalyzeReport, verbose: boolean): void {
   const c = colors(ctx.io);
-  printDiagnostics((s) => ctx.io.stderr(s), report.diagnostics, c);
+  printConfigDiagnostics((s) => ctx.io.stderr(s), report.diagnostics, c, verbose);
+  const unclear = report.diagnostics.filter((d) => d.severity !== "info").length;
   const paint = { error: c.red, warning: c.yellow, note: c.cyan } as const;
   if (report.findings.length > 0) {
     const rows = [
@@ -88,9 +91,7 @@ function printTable(ctx: CommandContext, report: AnalyzeReport): void {
   ).join(", ");
   ctx.io.stdout(
     `${plural(report.rules, "rule")} in ${plural(report.formats.length, "file")}: ${plural(report.findings.length, "finding")} (${counts})` +
-      (report.diagnostics.length > 0
-        ? `; ${plural(report.diagnostics.length, "construct")} not fully understood`
-        : "") +
+      (unclear > 0 ? `; ${plural(unclear, "construct")} not fully understood` : "") +
       "\n",
   );
 }
