@@ -2,6 +2,7 @@
 
 import { checkPrefix, type Prefix } from "../../../net/prefix.js";
 import { field, type JsonPos, type JsonValue, parseJson } from "./json-parse.js";
+import { list, num, str } from "./json-values.js";
 import { readProtocol } from "./protocol.js";
 import { type Nacl, readNacls } from "./read-nacl.js";
 import { FileDiagnostics, type SgGroup, type SgPeer, type SgPermission } from "./sg-model.js";
@@ -26,23 +27,6 @@ const PERMISSION_KEYS = new Set([
   "Ipv6Ranges",
   "PrefixListIds",
 ]);
-
-function str(v: JsonValue | undefined): string | undefined {
-  return v?.kind === "string" ? v.value : undefined;
-}
-
-function num(v: JsonValue | undefined): number | undefined {
-  if (v?.kind === "number") return v.value;
-  if (v?.kind === "string" && /^-?[0-9]+$/.test(v.value.trim())) return Number(v.value);
-  return undefined;
-}
-
-function list(v: JsonValue | undefined, what: string, d: FileDiagnostics): JsonValue[] {
-  if (v === undefined || v.kind === "null") return [];
-  if (v.kind === "array") return v.items;
-  d.syntax(v.pos, `${what} must be a list; it is left out`);
-  return [];
-}
 
 /** A CIDR as AWS reads it: host bits are cleared (AWS stores the network). */
 export function readCidr(text: string, family: 4 | 6, d: FileDiagnostics, at: JsonPos): Prefix | undefined {

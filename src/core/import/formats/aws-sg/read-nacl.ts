@@ -2,6 +2,7 @@
 // numbered entries, in each direction, and the subnets it is associated with.
 
 import { field, type JsonValue } from "./json-parse.js";
+import { list as items, num, str } from "./json-values.js";
 import { readProtocol } from "./protocol.js";
 import { readCidr } from "./read-json.js";
 import type { FileDiagnostics, SgProtocol, Where } from "./sg-model.js";
@@ -43,23 +44,6 @@ const ENTRY_KEYS = new Set([
   "PortRange",
   "IcmpTypeCode",
 ]);
-
-function str(v: JsonValue | undefined): string | undefined {
-  return v?.kind === "string" ? v.value : undefined;
-}
-
-function num(v: JsonValue | undefined): number | undefined {
-  if (v?.kind === "number") return v.value;
-  if (v?.kind === "string" && /^-?[0-9]+$/.test(v.value.trim())) return Number(v.value);
-  return undefined;
-}
-
-function items(v: JsonValue | undefined, what: string, d: FileDiagnostics): JsonValue[] {
-  if (v === undefined || v.kind === "null") return [];
-  if (v.kind === "array") return v.items;
-  d.syntax(v.pos, `${what} must be a list; it is left out`);
-  return [];
-}
 
 /** The ports (PortRange) or ICMP type and code (IcmpTypeCode) of an entry, as FromPort/ToPort would give them. */
 function bounds(v: JsonValue): { from: number | undefined; to: number | undefined } {
