@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gitIn } from "../../../test/support/git-repo.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConfigDiffReport, PolicyDiffReport } from "../../app/diff.js";
 import { ACME_DIR, compileAcme, editOnce, lineOf, loadAcme } from "../../../test/support/deployed.js";
@@ -254,19 +254,7 @@ describe("rampart diff of two policy versions", () => {
 
 describe("rampart diff of two git revisions", () => {
   let repo: string;
-  const git = (...args: string[]) =>
-    execFileSync("git", args, {
-      cwd: repo,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: "t",
-        GIT_AUTHOR_EMAIL: "t@example.com",
-        GIT_COMMITTER_NAME: "t",
-        GIT_COMMITTER_EMAIL: "t@example.com",
-        GIT_CONFIG_NOSYSTEM: "1",
-        HOME: repo,
-      },
-    });
+  const git = gitIn(() => repo);
   beforeAll(() => {
     repo = join(dir, "repo");
     mkdirSync(repo);

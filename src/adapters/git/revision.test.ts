@@ -1,24 +1,12 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gitIn } from "../../../test/support/git-repo.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isGitRevision, readPolicyAtRevision } from "./revision.js";
 
 let repo: string;
-const git = (...args: string[]) =>
-  execFileSync("git", args, {
-    cwd: repo,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.com",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.com",
-      GIT_CONFIG_NOSYSTEM: "1",
-      HOME: repo,
-    },
-  }).toString();
+const git = gitIn(() => repo);
 const write = (path: string, text: string) => {
   mkdirSync(join(repo, path, ".."), { recursive: true });
   writeFileSync(join(repo, path), text);
