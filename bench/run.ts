@@ -5,6 +5,7 @@
 //   [--capirca-dir DIR] [--capirca-pol FILE --capirca-defs DIR] [--capirca-terms N]
 //   [--rules CLASSBENCH-FILE]... [--classify-rules N] [--classify-packets N] (--only classify; --packets may
 //   then be a ClassBench trace) [--anomalies-set acl|fw|ipc] (--only anomalies; --rules: any config format)
+//   [--config FILE... --format F] (--only import: time reading the given ruleset)
 //
 // --only takes name prefixes: intent, reach, explain, space, compile (every point compiled and proven, and the
 // nftables+iptables points beside Capirca's aclgen), capirca. --capirca-dir keeps aclgen's input and both
@@ -20,6 +21,7 @@ import { type PolicyInput, runSuite, type SuiteOptions } from "./suite.js";
 import { findAclgen } from "./capirca.js";
 import { benchCapircaImport, capircaImportArgs } from "./capirca-import.js";
 import { anomaliesBenchArgs, benchAnomalies } from "./anomalies.js";
+import { benchImport, importBenchArgs } from "./import.js";
 import { benchClassify, classifyBenchArgs, isClassBenchTrace } from "./classify.js";
 import type { Measurement } from "./timing.js";
 
@@ -57,6 +59,8 @@ export async function suiteOptionsFromArgs(argv: readonly string[]): Promise<Sui
       "classify-rules": { type: "string" },
       "classify-packets": { type: "string" },
       "anomalies-set": { type: "string" },
+      config: { type: "string", multiple: true },
+      format: { type: "string" },
     },
   });
   const seed = wholeNumber("seed", values.seed) ?? 1;
@@ -114,7 +118,10 @@ async function main(): Promise<void> {
   if (classify.run) benchClassify({ ...classify.options, progress }, print);
   const anomalies = anomaliesBenchArgs(process.argv.slice(2), options.only ?? []);
   if (anomalies.run) benchAnomalies({ ...anomalies.options, progress }, print);
-  if (!capirca.only && !classify.only && !anomalies.only) runSuite({ ...options, progress }, print);
+  const imports = importBenchArgs(process.argv.slice(2), options.only ?? []);
+  if (imports.run) benchImport({ ...imports.options, progress }, print);
+  if (!capirca.only && !classify.only && !anomalies.only && !imports.only)
+    runSuite({ ...options, progress }, print);
   process.stderr.write(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 

@@ -29,6 +29,18 @@ export interface ImportedRule {
   readonly hits?: number;
   /** The day (YYYY-MM-DD) after which the rule is meant to be gone (a Capirca or Junos expiration). */
   readonly expires?: string;
+  /**
+   * The interface conditions the context could not map to zones, left out of `match`, as one canonical key
+   * (`in=eth0`, `in!=eth0 out=eth1`, wildcards as written: `in=eth+`); absent when there are none. Two rules
+   * with equal keys apply to the same interfaces.
+   */
+  readonly interfaces?: string;
+  /**
+   * True when `match` is wider than what the rule really matches, because a condition Rampart cannot evaluate
+   * (a rate limit, a MAC address, a time range) was left out of it. The analyses then never count on the rule to
+   * decide another rule's packets.
+   */
+  readonly widened?: boolean;
 }
 
 /**

@@ -316,6 +316,44 @@ export class Bdd {
     return both;
   }
 
+  /**
+   * The set of values of an unsigned field of `width` variables from `firstVar` (MSB first) lying in any of
+   * `ranges`, which must be sorted and disjoint. Built top-down by halving the field, one node per level and
+   * range boundary, so that a list of thousands of prefixes costs no union at all.
+   */
+  intervals(firstVar: number, width: number, ranges: readonly { lo: bigint; hi: bigint }[]): number {
+    // Ranges i..j-1 all meet the block of values from `base` that fixes the first `depth` variables.
+    if (width <= 52) {
+      // Fields that fit a double exactly (IPv4 addresses, ports) need no BigInt arithmetic.
+      const los = ranges.map((r) => Number(r.lo));
+      const his = ranges.map((r) => Number(r.hi));
+      const rec = (depth: number, base: number, i: number, j: number): number => {
+        if (i >= j) return FALSE;
+        if (los[i]! <= base && his[i]! >= base + 2 ** (width - depth) - 1) return TRUE;
+        const mid = base + 2 ** (width - depth - 1);
+        let k = i;
+        while (k < j && los[k]! < mid) k++;
+        const low = rec(depth + 1, base, i, k);
+        const high = rec(depth + 1, mid, k > i && his[k - 1]! >= mid ? k - 1 : k, j);
+        return this.mk(firstVar + depth, low, high);
+      };
+      return rec(0, 0, 0, ranges.length);
+    }
+    const sizes: bigint[] = [];
+    for (let d = 0; d <= width; d++) sizes.push(1n << BigInt(width - d));
+    const rec = (depth: number, base: bigint, i: number, j: number): number => {
+      if (i >= j) return FALSE;
+      if (ranges[i]!.lo <= base && ranges[i]!.hi >= base + sizes[depth]! - 1n) return TRUE;
+      const mid = base + sizes[depth + 1]!;
+      let k = i;
+      while (k < j && ranges[k]!.lo < mid) k++;
+      const low = rec(depth + 1, base, i, k);
+      const high = rec(depth + 1, mid, k > i && ranges[k - 1]!.hi >= mid ? k - 1 : k, j);
+      return this.mk(firstVar + depth, low, high);
+    };
+    return rec(0, 0n, 0, ranges.length);
+  }
+
   /** ∃ variables first..last (inclusive): the set with those bits made free. */
   existsRange(node: number, first: number, last: number): number {
     const memo = new Map<number, number>();

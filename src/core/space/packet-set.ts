@@ -85,6 +85,16 @@ export class PacketSpace {
     );
   }
 
+  /**
+   * Packets of one family whose source (or destination) lies in one of the ranges (sorted, disjoint); the
+   * same set as the union of their prefixes, built without any union.
+   */
+  addressRangesNode(dir: Direction, family: Family, ranges: readonly { lo: bigint; hi: bigint }[]): number {
+    const field = this.addressField(dir);
+    const r = this.bdd.intervals(field.first, addressWidth(family), ranges);
+    return family === 4 ? this.bdd.mk(FAMILY_VAR, r, Bdd.FALSE) : this.bdd.mk(FAMILY_VAR, Bdd.FALSE, r);
+  }
+
   /** Every packet of an IP protocol. */
   protocol(proto: number): PacketSet {
     return this.wrap(this.protocolNode(proto));

@@ -3,6 +3,7 @@
 
 import type { Family } from "../../../net/address.js";
 import { diagnostic, type Diagnostic } from "../../../policy/diagnostics.js";
+import { callDecision, type Decision, sequenceDecisions, verdictDecision } from "../../../space/decisions.js";
 import type { PacketSet } from "../../../space/packet-set.js";
 import type { ImportedRule, RuleList } from "../../model.js";
 import type { RuleTarget } from "./conditions.js";
@@ -78,7 +79,7 @@ export class TableEvaluator {
    */
   private matchRules(chain: Chain): Evaluated[] {
     return chain.rules.map((entry) => {
-      const { match, problems } = ruleMatch(this.ctx, entry.rule);
+      const { match, problems, interfaces } = ruleMatch(this.ctx, entry.rule);
       let target = entry.rule.target;
       if (target.kind === "jump" && !this.table.chains.has(target.chain) && UFW_CHAIN.test(target.chain)) {
         this.report(
@@ -118,6 +119,7 @@ export class TableEvaluator {
         list: chain.name + this.listSuffix,
         ...(label !== undefined && { label }),
         ...(entry.hits !== undefined && { hits: entry.hits }),
+        ...(interfaces !== undefined && { interfaces }),
       });
       return { entry, match: effective, target };
     });
@@ -135,45 +137,61 @@ export class TableEvaluator {
     return result;
   }
 
+  /**
+   * Every jump is followed first, in rule order, even where no packet reaches it (so that every loop is
+   * found, and reported in the order iptables would meet it); then the rules are folded run by run
+   * (sequenceDecisions), which gives what a rule-by-rule walk gives with far fewer set operations.
+   */
   private walk(chain: Chain): ChainOutcome {
     const space = this.ctx.space;
-    let remaining = space.family(this.ctx.family);
-    let accept = space.none();
-    let ret = space.none();
+    const family = space.family(this.ctx.family);
+    const decisions: Decision[] = [];
     for (const { entry, match, target: t } of this.evaluated.get(chain.name) ?? []) {
-      const hit = match.intersect(remaining);
-      // Jumps are followed even when nothing reaches them, so that every loop is found.
-      if (hit.isEmpty() && t.kind !== "jump") continue;
       switch (t.kind) {
         case "none":
         case "continue":
           break;
-        case "verdict":
-          if (t.verdict === "accept") accept = accept.union(hit);
-          else if (t.verdict === "return") ret = ret.union(hit);
-          remaining = remaining.minus(hit);
+        case "verdict": {
+          const verdict = t.verdict === "return" ? "back" : t.verdict;
+          decisions.push(verdictDecision(space, match.intersect(family), verdict));
           break;
+        }
         case "unsupported":
-          accept = accept.union(hit);
-          remaining = remaining.minus(hit);
+          decisions.push(verdictDecision(space, match.intersect(family), "accept"));
           break;
         case "jump": {
           const sub = this.jumpTarget(entry, t);
-          if (!sub || hit.isEmpty()) break;
-          accept = accept.union(hit.intersect(sub.accept));
-          if (t.goto) {
-            ret = ret.union(hit.intersect(sub.ret));
-            remaining = remaining.minus(hit);
-          } else remaining = remaining.minus(hit.minus(sub.ret));
+          if (sub)
+            decisions.push(
+              callDecision(
+                space,
+                match.intersect(family),
+                {
+                  accept: sub.accept,
+                  get back() {
+                    return sub.ret;
+                  },
+                },
+                t.goto,
+              ),
+            );
           break;
         }
         default:
           return exhaustive(t);
       }
     }
-    ret = ret.union(remaining);
-    if (chain.builtIn && chain.policy === "accept") accept = accept.union(ret);
-    return { accept, ret };
+    const d = sequenceDecisions(space, decisions);
+    // What comes back is built only when asked: a chain jumped to last in its caller never needs it.
+    let ret: PacketSet | undefined;
+    const back = () => (ret ??= d.back.union(family.minus(d.decided)));
+    if (chain.builtIn && chain.policy === "accept") return { accept: d.accept.union(back()), ret: back() };
+    return {
+      accept: d.accept,
+      get ret() {
+        return back();
+      },
+    };
   }
 
   /** The outcome of the chain a rule jumps to; a loop is reported and the jump left out. */

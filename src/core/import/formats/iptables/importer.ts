@@ -41,7 +41,7 @@ export const iptablesImporter: Importer = {
       const table: FilterTable = emptyTable();
       for (const k of mine) runFile(k.file, family, table, diagnostics);
       const evaluator = new TableEvaluator(
-        { space: context.space, family, context, sets },
+        { space: context.space, family, context, sets, setLookups: new Map() },
         table,
         diagnostics,
         // Read together, IPv4 and IPv6 chains of one name are still two lists, each with its own policy.

@@ -2,7 +2,7 @@
 // command has run, with each entry's prefixes and nomatch flag, and the packets a set lookup matches.
 
 import { type Family, tryParseAddress } from "../../../net/address.js";
-import { type Prefix, prefixOf, rangeToPrefixes } from "../../../net/prefix.js";
+import { hostMask, lastAddressValue, type Prefix, prefixOf, rangeToPrefixes } from "../../../net/prefix.js";
 import { diagnostic, type Diagnostic } from "../../../policy/diagnostics.js";
 import type { Direction, PacketSet, PacketSpace } from "../../../space/packet-set.js";
 import { firstMatch, prefixMatch } from "../../match.js";
@@ -219,6 +219,22 @@ function swapOrRename(
  * a nomatch entry there means "not in the set", so entries are tried longest prefix first.
  */
 export function setMatch(space: PacketSpace, set: IpSetState, dir: Direction): PacketSet {
+  // Without `nomatch` entries the set is the union of its prefixes: built in one pass from their ranges.
+  if (set.entries.every((e) => !e.nomatch)) {
+    const ranges = set.entries
+      .map((e) => ({
+        lo: e.prefix.value & ~hostMask(e.prefix.family, e.prefix.length),
+        hi: lastAddressValue(e.prefix),
+      }))
+      .sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    const merged: { lo: bigint; hi: bigint }[] = [];
+    for (const r of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && r.lo <= last.hi + 1n) last.hi = r.hi > last.hi ? r.hi : last.hi;
+      else merged.push({ ...r });
+    }
+    return space.wrap(space.addressRangesNode(dir, set.family, merged));
+  }
   const entries = [...set.entries].sort((a, b) => b.prefix.length - a.prefix.length);
   return firstMatch(
     space,

@@ -23,6 +23,8 @@ export interface MatchContext {
   readonly family: Family;
   readonly context: ImportContext;
   readonly sets: ReadonlyMap<string, IpSetState>;
+  /** Set lookups already built, by set name and direction: a set many rules name is built once. */
+  readonly setLookups?: Map<string, PacketSet>;
 }
 
 /** A condition Rampart cannot read exactly, or one iptables itself would refuse. */
@@ -36,19 +38,36 @@ export interface RuleMatch {
   /** Every packet the conditions Rampart understands match. */
   readonly match: PacketSet;
   readonly problems: MatchProblem[];
+  /** The interface conditions left out of `match` because the context maps them to no zone (`in=eth0`). */
+  readonly interfaces?: string;
 }
 
 type One = PacketSet | MatchProblem;
 
 export function ruleMatch(ctx: MatchContext, rule: ParsedRule): RuleMatch {
-  const parts: PacketSet[] = [ctx.space.family(ctx.family)];
+  const parts: PacketSet[][] = [[ctx.space.family(ctx.family)], [], [], []];
   const problems: MatchProblem[] = [];
+  const unmapped: string[] = [];
   for (const c of rule.conditions) {
     const r = conditionSet(ctx, c, rule);
     if ("code" in r) problems.push(r);
-    else parts.push(r);
+    else parts[depthOf(c)]!.push(r);
+    if ("code" in r && c.kind === "interface") unmapped.push(`${c.dir}${c.negate ? "!=" : "="}${c.name}`);
   }
-  return { match: allOf(ctx.space, parts), problems };
+  // The deepest conditions first: each set is then copied once, not the whole rule again at every step.
+  const match = allOf(ctx.space, parts.reverse().flat());
+  return { match, problems, ...(unmapped.length > 0 && { interfaces: unmapped.sort().join(" ") }) };
+}
+
+/**
+ * How deep a condition's own field lies in the sets' variable order (protocol and ports first, then family,
+ * destination, source, source port).
+ */
+function depthOf(c: Condition): number {
+  const dir = "dir" in c ? c.dir : c.kind === "set" ? c.flags[0] : undefined;
+  if (c.kind === "ports") return dir === "src" ? 3 : 0;
+  if (c.kind === "address" || c.kind === "range" || c.kind === "set") return dir === "src" ? 2 : 1;
+  return 0;
 }
 
 function unsupported(column: number, message: string): MatchProblem {
@@ -153,7 +172,12 @@ function setCondition(
       message: `Set flags must be src or dst, not "${flags.join(",")}"`,
     };
   const all = ctx.space.family(ctx.family);
-  const m = setMatch(ctx.space, set, dir);
+  const key = `${name} ${dir}`;
+  let m = ctx.setLookups?.get(key);
+  if (!m) {
+    m = setMatch(ctx.space, set, dir);
+    ctx.setLookups?.set(key, m);
+  }
   return negate ? all.minus(m) : m;
 }
 

@@ -2,7 +2,7 @@
 // connections it matches.
 
 import { type Family, tryParseAddress } from "../../../net/address.js";
-import { hostMask, rangeToPrefixes } from "../../../net/prefix.js";
+import { hostMask } from "../../../net/prefix.js";
 import { PORT_PROTOCOLS, PROTO } from "../../../net/protocol.js";
 import type { PacketSet, PacketSpace } from "../../../space/packet-set.js";
 import {
@@ -24,6 +24,11 @@ export interface MatchContext {
   readonly report: Report;
   /** Named-set matches already built ("selector op @set"): a large set used by many rules is built once. */
   readonly setMatches: Map<string, PacketSet | undefined>;
+  /**
+   * Matches built without a problem, by selector, operator and element texts: rules repeating a list (or
+   * naming sets of equal elements) share one build.
+   */
+  readonly valueMatches: Map<string, PacketSet>;
 }
 
 /** The match being converted. */
@@ -47,8 +52,31 @@ export function statementSet(
   const key = s.value.kind === "set" ? `${s.selector} ${s.op} @${s.value.name}` : undefined;
   if (key !== undefined && m.setMatches.has(key)) return m.setMatches.get(key);
   const elements = resolveValue(m, s.value);
-  const set = elements && matchSet(m, { selector: s.selector, op: s.op, elements }, s.token);
+  const set = elements && sharedMatchSet(m, { selector: s.selector, op: s.op, elements }, s.token);
   if (key !== undefined) m.setMatches.set(key, set);
+  return set;
+}
+
+/**
+ * matchSet, shared between matches of equal text. Only a match built without a report is shared, so that
+ * every rule still gets its own diagnostics.
+ */
+function sharedMatchSet(m: MatchContext, input: MatchInput, token: Element["token"]): PacketSet | undefined {
+  const plain = input.elements.every((e) => !e.complex && !e.verdict && !e.parts && !e.data);
+  if (!plain) return matchSet(m, input, token);
+  const key = `${input.selector} ${input.op} ${input.elements.map((e) => e.text).join(",")}`;
+  const known = m.valueMatches.get(key);
+  if (known) return known;
+  let reported = false;
+  const watched: MatchContext = {
+    ...m,
+    report: (code, message, at) => {
+      reported = true;
+      m.report(code, message, at);
+    },
+  };
+  const set = matchSet(watched, input, token);
+  if (set && !reported) m.valueMatches.set(key, set);
   return set;
 }
 
@@ -249,8 +277,7 @@ function addressSet(m: MatchContext, input: MatchInput): Partial | undefined {
     if (last && r.lo <= last.hi + 1n) last.hi = r.hi > last.hi ? r.hi : last.hi;
     else merged.push({ ...r });
   }
-  const prefixes = merged.flatMap((r) => rangeToPrefixes(family, r.lo, r.hi));
-  return { base: space.family(family), set: prefixMatch(space, dir, prefixes) };
+  return { base: space.family(family), set: space.wrap(space.addressRangesNode(dir, family, merged)) };
 }
 
 /** "a", "a/len" (host bits ignored, as nft masks them) or "a-b", as an inclusive range. */

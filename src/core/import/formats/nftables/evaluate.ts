@@ -2,6 +2,7 @@
 // packet takes (network role: forwarded; host role: into and out of the protected hosts).
 
 import type { PacketSet } from "../../../space/packet-set.js";
+import { type Decision, sequenceDecisions, verdictDecision } from "../../../space/decisions.js";
 import { hostAccepts } from "../../match.js";
 import type { ImportContext, ImportedRule, RuleList } from "../../model.js";
 import type { MatchContext } from "./conditions.js";
@@ -116,14 +117,56 @@ function step(state: TableState, p: Progress, b: Branch): void {
 function evaluateChain(state: TableState, chain: Chain): Outcome {
   const cached = state.outcomes.get(chain.name);
   if (cached) return cached;
+  const rules = state.converted.get(chain.name) ?? [];
+  const calls = rules.some((branches) =>
+    branches.some((b) => b.verdict.kind === "jump" || b.verdict.kind === "goto"),
+  );
+  const out = calls ? walkChain(state, chain, rules) : foldChain(state, rules);
+  state.outcomes.set(chain.name, out);
+  return out;
+}
+
+/**
+ * Rule by rule, following jumps where packets reach them (as nft does: a jump nothing reaches is never
+ * taken, so its problems are not reported).
+ */
+function walkChain(state: TableState, chain: Chain, rules: readonly (readonly Branch[])[]): Outcome {
   const none = state.m.context.space.none();
   const p: Progress = { rest: tableFamilySet(state.m), accept: none, drop: none, back: none };
   state.active.add(chain.name);
-  for (const branches of state.converted.get(chain.name) ?? []) for (const b of branches) step(state, p, b);
+  for (const branches of rules) for (const b of branches) step(state, p, b);
   state.active.delete(chain.name);
-  const out = { accept: p.accept, drop: p.drop, back: p.back.union(p.rest) };
-  state.outcomes.set(chain.name, out);
-  return out;
+  return { accept: p.accept, drop: p.drop, back: p.back.union(p.rest) };
+}
+
+/** A chain without jumps, folded run by run (sequenceDecisions): the walk's outcome, with fewer operations. */
+function foldChain(state: TableState, rules: readonly (readonly Branch[])[]): Outcome {
+  const space = state.m.context.space;
+  const family = tableFamilySet(state.m);
+  const decisions: Decision[] = [];
+  for (const branches of rules)
+    for (const b of branches) {
+      const match = b.match.intersect(family);
+      const kind = b.verdict.kind;
+      if (kind === "accept" || kind === "queue") decisions.push(verdictDecision(space, match, "accept"));
+      else if (kind === "drop") decisions.push(verdictDecision(space, match, "drop"));
+      else if (kind === "return") decisions.push(verdictDecision(space, match, "back"));
+      else if (kind !== "continue")
+        throw new TypeError(`Unexpected verdict "${kind}" in a chain without calls`);
+    }
+  const d = sequenceDecisions(space, decisions);
+  // Built when asked: a base chain that drops by default needs only what it accepts.
+  let back: PacketSet | undefined;
+  let drop: PacketSet | undefined;
+  return {
+    accept: d.accept,
+    get back() {
+      return (back ??= d.back.union(family.minus(d.decided)));
+    },
+    get drop() {
+      return (drop ??= d.decided.minus(d.accept).minus(d.back));
+    },
+  };
 }
 
 /** What one base chain lets through, counting the packets its table never sees. */
@@ -142,7 +185,7 @@ export function evaluateRuleset(ruleset: Ruleset, context: ImportContext, report
   const wanted = context.role === "network" ? (["forward"] as const) : (["ingress", "egress"] as const);
   for (const table of ruleset.values()) {
     if (!usable(table, report)) continue;
-    const m: MatchContext = { context, table, report, setMatches: new Map() };
+    const m: MatchContext = { context, table, report, setMatches: new Map(), valueMatches: new Map() };
     const state: TableState = { m, converted: new Map(), outcomes: new Map(), active: new Set() };
     for (const chain of table.chains.values()) {
       const list = `${table.family} ${table.name} ${chain.name}`;

@@ -16,63 +16,86 @@ export interface LexProblem {
   readonly token: Token;
 }
 
-const PUNCT = new Set(["{", "}", ";", ",", "=", "(", ")", "!", "<", ">", "&", "|", "^"]);
+const PUNCT = "{};,=()!<>&|^";
 const TWO_CHAR = new Set(["!=", "==", "<=", ">=", "<<", ">>"]);
 
-function isSpace(c: string): boolean {
-  return c === " " || c === "\t" || c === "\r" || c === "\f" || c === "\v";
+/** Character classes of the ASCII range; every other character belongs to words. */
+const WORD = 0;
+const SPACE = 1;
+const PUNCT_CHAR = 2;
+/** Ends a word without being punctuation: newline, quote, comment. */
+const STOP = 3;
+const CLASS = new Uint8Array(128);
+for (const c of " \t\r\f\v") CLASS[c.charCodeAt(0)] = SPACE;
+for (const c of PUNCT) CLASS[c.charCodeAt(0)] = PUNCT_CHAR;
+for (const c of '\n"#') CLASS[c.charCodeAt(0)] = STOP;
+
+function classOf(code: number): number {
+  return code < 128 ? CLASS[code]! : WORD;
 }
 
-function isWordChar(c: string): boolean {
-  return !isSpace(c) && c !== "\n" && c !== '"' && c !== "#" && !PUNCT.has(c);
-}
+const NL = 10;
+const BACKSLASH = 92;
+const CR = 13;
+const HASH = 35;
+const QUOTE = 34;
 
 /**
  * Splits text into words, quoted strings, punctuation and newlines. `#` starts a comment to the end of the
  * line; a backslash before a newline joins the lines. A word that is a lone ":" becomes punctuation.
+ * Reads character codes through a class table: rulesets of megabytes are read on every compile proof.
  */
 export function tokenize(file: string, text: string, problems: LexProblem[]): Token[] {
   const out: Token[] = [];
   let line = 1;
   let lineStart = 0;
   let i = 0;
+  const n = text.length;
   const push = (kind: Token["kind"], t: string, at: number) =>
     out.push({ kind, text: t, file, line, column: at - lineStart + 1 });
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === "\n") {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const cls = classOf(c);
+    if (c === NL) {
       if (out.length > 0 && out[out.length - 1]!.kind !== "nl") push("nl", "\n", i);
       i++;
       line++;
       lineStart = i;
-    } else if (c === "\\" && (text[i + 1] === "\n" || (text[i + 1] === "\r" && text[i + 2] === "\n"))) {
-      i += text[i + 1] === "\n" ? 2 : 3;
+    } else if (
+      c === BACKSLASH &&
+      (text.charCodeAt(i + 1) === NL || (text.charCodeAt(i + 1) === CR && text.charCodeAt(i + 2) === NL))
+    ) {
+      i += text.charCodeAt(i + 1) === NL ? 2 : 3;
       line++;
       lineStart = i;
-    } else if (isSpace(c)) {
+    } else if (cls === SPACE) {
       i++;
-    } else if (c === "#") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (c === '"') {
+    } else if (c === HASH) {
+      const eol = text.indexOf("\n", i);
+      i = eol < 0 ? n : eol;
+    } else if (c === QUOTE) {
       const end = text.indexOf('"', i + 1);
       const eol = text.indexOf("\n", i + 1);
       if (end < 0 || (eol >= 0 && eol < end)) {
-        push("string", text.slice(i + 1, eol < 0 ? text.length : eol), i);
+        push("string", text.slice(i + 1, eol < 0 ? n : eol), i);
         problems.push({ message: "Unterminated string", token: out[out.length - 1]! });
-        i = eol < 0 ? text.length : eol;
+        i = eol < 0 ? n : eol;
       } else {
         push("string", text.slice(i + 1, end), i);
         i = end + 1;
       }
-    } else if (TWO_CHAR.has(text.slice(i, i + 2))) {
-      push("punct", text.slice(i, i + 2), i);
-      i += 2;
-    } else if (PUNCT.has(c)) {
-      push("punct", c, i);
-      i++;
+    } else if (cls === PUNCT_CHAR) {
+      const two = i + 1 < n && classOf(text.charCodeAt(i + 1)) === PUNCT_CHAR ? text.slice(i, i + 2) : "";
+      if (TWO_CHAR.has(two)) {
+        push("punct", two, i);
+        i += 2;
+      } else {
+        push("punct", text[i]!, i);
+        i++;
+      }
     } else {
       const start = i;
-      while (i < text.length && isWordChar(text[i]!)) i++;
+      while (i < n && classOf(text.charCodeAt(i)) === WORD) i++;
       const word = text.slice(start, i);
       push(word === ":" ? "punct" : "word", word, start);
     }

@@ -62,6 +62,31 @@ function implied(m: MatchContext, text: string): PacketSet | undefined {
   return undefined;
 }
 
+/**
+ * How deep a selector's own field lies in the set's variable order (protocol and ports first, then family,
+ * destination, source, source port): deeper ones are intersected first.
+ */
+function selectorDepth(selector: string): number {
+  if (/^(th|tcp|udp|sctp) sport$/.test(selector)) return 3;
+  if (/saddr$/.test(selector)) return 2;
+  if (/daddr$/.test(selector)) return 1;
+  return 0;
+}
+
+/**
+ * The intersection of the parts, the deepest first: a set is copied down to the fields below it, so building
+ * from the bottom of the order up copies each part once instead of copying the whole rule at every step.
+ */
+function intersectDeepestFirst(
+  base: PacketSet,
+  parts: readonly { set: PacketSet; depth: number }[],
+): PacketSet {
+  let out = base.space.all();
+  for (let depth = 3; depth >= 0; depth--)
+    for (const p of parts) if (p.depth === depth) out = p.set.intersect(out);
+  return base.intersect(out);
+}
+
 /** Notes constructs that make the result approximate, and tells whether a condition was left out. */
 function reportEffects(m: MatchContext, s: Statement): boolean {
   switch (s.kind) {
@@ -102,15 +127,16 @@ function reportEffects(m: MatchContext, s: Statement): boolean {
 }
 
 function warnIpv6Extensions(m: MatchContext, rule: Rule, match: PacketSet): void {
+  const l4 = rule.statements.find(
+    (s) => s.kind === "match" && s.selector === "meta l4proto" && s.op === "==",
+  );
+  if (!l4) return;
   const space = m.context.space;
   const ext = protocolMatch(
     space,
     [...IPV6_EXTENSIONS].map((p) => ({ lo: p, hi: p })),
   ).intersect(space.family(6));
-  const l4 = rule.statements.find(
-    (s) => s.kind === "match" && s.selector === "meta l4proto" && s.op === "==",
-  );
-  if (l4 && match.overlaps(ext))
+  if (match.overlaps(ext))
     m.report(
       "config-unsupported",
       '"meta l4proto" never sees IPv6 extension headers (hop-by-hop, routing, fragment, AH, destination options)',
@@ -122,19 +148,27 @@ function warnIpv6Extensions(m: MatchContext, rule: Rule, match: PacketSet): void
  *  accepting rule and makes a dropping rule match nothing, so the result errs towards letting through. */
 export function convertRule(m: MatchContext, rule: Rule, list: string): ConvertedRule {
   const space = m.context.space;
-  let match = tableFamilySet(m);
+  const parts: { set: PacketSet; depth: number }[] = [];
   let approximate = false;
+  // Interface matches left out because the context maps them to no zone: kept aside as the rule's key.
+  const unmapped: string[] = [];
   const verdict = verdictOf(rule.statements);
   let vmap: Extract<Statement, { kind: "vmap" }> | undefined;
   for (const s of rule.statements) {
     approximate = reportEffects(m, s) || approximate;
     if (s.kind === "vmap") vmap = s;
-    if (s.kind === "unknown-condition") match = match.intersect(implied(m, s.text) ?? space.all());
+    if (s.kind === "unknown-condition") parts.push({ set: implied(m, s.text) ?? space.all(), depth: 0 });
     if (s.kind !== "match") continue;
     const set = statementSet(m, s);
-    if (set) match = match.intersect(set);
+    if (set) parts.push({ set, depth: selectorDepth(s.selector) });
+    else if (INTERFACE_SELECTORS.test(s.selector)) unmapped.push(interfaceKey(s));
     else approximate = true;
   }
+  let match = intersectDeepestFirst(tableFamilySet(m), parts);
+  // The rule's own match keeps a dropping rule's packets: its interfaces go to the analyses as a key.
+  const own = match;
+  const interfacesOnly = !approximate && unmapped.length > 0;
+  approximate ||= unmapped.length > 0;
   const th = rule.statements.find((s) => s.kind === "match" && s.selector.startsWith("th "));
   const hasProtocol = rule.statements.some((s) => s.kind === "match" && PROTOCOL_SELECTORS.test(s.selector));
   if (th && !hasProtocol)
@@ -159,13 +193,27 @@ export function convertRule(m: MatchContext, rule: Rule, list: string): Converte
     branches,
     imported: {
       action,
-      match: space.unionAll(branches.map((b) => b.match)),
+      match: interfacesOnly && !vmap ? own : space.unionAll(branches.map((b) => b.match)),
       source: { file: rule.file, line: rule.line, text: rule.text },
       list,
       ...(rule.comment !== undefined && { label: rule.comment }),
       ...(hits !== undefined && { hits }),
+      ...(unmapped.length > 0 && { interfaces: unmapped.sort().join(" ") }),
     },
   };
+}
+
+const INTERFACE_SELECTORS = /^meta (iif|oif)(name)?$/;
+
+/** `in=eth0`, `out!=eth1`, `in={eth0,eth1}`, `in=@uplinks`: an interface match as written. */
+function interfaceKey(s: Extract<Statement, { kind: "match" }>): string {
+  const dir = s.selector.startsWith("meta i") ? "in" : "out";
+  const op = s.op === "==" ? "=" : s.op;
+  const values =
+    s.value.kind === "set" ? `@${s.value.name}` : s.value.elements.map((e) => e.text.replace(/^"|"$/g, ""));
+  const text =
+    typeof values === "string" ? values : values.length === 1 ? values[0]! : `{${values.join(",")}}`;
+  return `${dir}${op}${text}`;
 }
 
 function vmapBranches(m: MatchContext, s: Extract<Statement, { kind: "vmap" }>, match: PacketSet): Branch[] {
