@@ -62,6 +62,96 @@ describe("analyzeConfiguration on planted configurations", () => {
   });
 });
 
+describe("analyzeConfiguration on interfaces the context cannot map", () => {
+  function analyzeText(text: string, format: string): string[] {
+    const space = new PacketSpace();
+    const result = findImporter(format)!.import([{ name: "f", text }], standaloneContext(space));
+    return analyzeConfiguration(space, result, { today: "2026-06-01" }).map(
+      (f) => `${f.location.line} ${f.kind} [${f.related.map((r) => r.line).join(",")}]`,
+    );
+  }
+  const iptables = (a: string, b: string) =>
+    `*filter\n:FORWARD DROP [0:0]\n-A FORWARD ${a}\n-A FORWARD ${b}\nCOMMIT\n`;
+  const nft = (a: string, b: string) =>
+    `table inet filter {\n  chain forward {\n    type filter hook forward priority 0; policy drop;\n    ${a}\n    ${b}\n  }\n}\n`;
+
+  it("does not compare rules on different interfaces (iptables)", () => {
+    const text = iptables("-i eth0 -p tcp --dport 22 -j DROP", "-i eth1 -p tcp --dport 22 -j ACCEPT");
+    expect(analyzeText(text, "iptables")).toEqual([]);
+  });
+
+  it("reports a rule shadowed by an earlier rule on the same interface (iptables)", () => {
+    const text = iptables("-i eth0 -p tcp --dport 22 -j DROP", "-i eth0 -p tcp --dport 22 -j ACCEPT");
+    expect(analyzeText(text, "iptables")).toEqual(["4 shadowed [3]"]);
+  });
+
+  it("reports an interface rule covered by an earlier rule on every interface (iptables)", () => {
+    const text = iptables("-p tcp --dport 22 -j ACCEPT", "-i eth0 -p tcp --dport 22 -j ACCEPT");
+    expect(analyzeText(text, "iptables")).toEqual(["4 redundant [3]"]);
+  });
+
+  it("does not let a rule on one interface cover a rule on every interface (iptables)", () => {
+    const text = iptables(
+      "-i eth0 -s 10.1.0.0/16 -p tcp --dport 22 -j DROP",
+      "-s 10.0.0.0/9 -p tcp -j ACCEPT",
+    );
+    expect(analyzeText(text, "iptables")).toEqual(["4 generalization [3]"]);
+    const narrower = iptables("-i eth0 -p tcp -j DROP", "-s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT");
+    expect(analyzeText(narrower, "iptables")).toEqual(["4 correlated [3]"]);
+  });
+
+  it("does not compare rules on different interfaces (nftables)", () => {
+    const text = nft('iifname "eth0" tcp dport 22 drop', 'iifname "eth1" tcp dport 22 accept');
+    expect(analyzeText(text, "nftables")).toEqual([]);
+  });
+
+  it("reports a rule shadowed by an earlier rule on the same interface (nftables)", () => {
+    const text = nft('iifname "eth0" tcp dport 22 drop', 'iifname "eth0" tcp dport 22 accept');
+    expect(analyzeText(text, "nftables")).toEqual(["5 shadowed [4]"]);
+  });
+
+  it("reports an interface rule covered by an earlier rule on every interface (nftables)", () => {
+    const text = nft("tcp dport 22 accept", 'iifname "eth0" tcp dport 22 accept');
+    expect(analyzeText(text, "nftables")).toEqual(["5 redundant [4]"]);
+  });
+
+  it("does not call a rule redundant through a later rule on another interface", () => {
+    // Without line 3, packets from eth0 would fall to the DROP policy: line 4 takes only those from eth1.
+    const text = iptables("-i eth0 -p tcp --dport 22 -j ACCEPT", "-i eth1 -p tcp --dport 22 -j ACCEPT");
+    expect(analyzeText(text, "iptables")).toEqual([]);
+    const same = iptables("-i eth1 -p tcp --dport 22 -j ACCEPT", "-i eth1 -p tcp --dport 1:99 -j ACCEPT");
+    expect(analyzeText(same, "iptables")).toEqual(["3 redundant [4]"]);
+  });
+});
+
+describe("analyzeConfiguration on conditions the importer leaves out", () => {
+  function analyzeIos(...entries: string[]): string[] {
+    const space = new PacketSpace();
+    const all = [...entries, "permit ip any any"];
+    const text = `ip access-list extended EDGE\n${all.map((e) => ` ${e}`).join("\n")}\n`;
+    const result = findImporter("cisco-ios")!.import([{ name: "f", text }], standaloneContext(space));
+    // The last entry lets the rest through, so that a deny decides something; it is any-to-any by design.
+    return analyzeConfiguration(space, result, { today: "2026-06-01" })
+      .filter((f) => f.kind !== "overly-permissive")
+      .map((f) => `${f.location.line} ${f.kind} [${f.related.map((r) => r.line).join(",")}]`);
+  }
+
+  it("does not let a permit with a time range shadow a deny (it may be inactive)", () => {
+    const timed = analyzeIos(
+      "permit tcp any host 10.0.0.1 eq 22 time-range WORK",
+      "deny tcp any host 10.0.0.1 eq 22",
+    );
+    expect(timed.filter((f) => f.startsWith("3 "))).toEqual([]);
+    const always = analyzeIos("permit tcp any host 10.0.0.1 eq 22", "deny tcp any host 10.0.0.1 eq 22");
+    expect(always.filter((f) => f.startsWith("3 "))).toEqual(["3 shadowed [2]"]);
+  });
+
+  it("still finds a permit with a time range covered by an earlier permit", () => {
+    const covered = analyzeIos("permit tcp any any", "permit tcp any host 10.0.0.1 eq 22 time-range WORK");
+    expect(covered).toEqual(["3 redundant [2]"]);
+  });
+});
+
 describe("analyzeConfiguration on rule metadata", () => {
   const space = new PacketSpace();
   const rule = (line: number, extra: Partial<ImportedRule>): ImportedRule => ({

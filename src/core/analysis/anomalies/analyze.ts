@@ -7,6 +7,7 @@ import { type PolicyFacts, policyFindings } from "../permissive/policy-checks.js
 import { thresholdFinding } from "../permissive/thresholds.js";
 import { compareFindings, type Finding } from "./finding.js";
 import { ListGeometry } from "./geometry.js";
+import { actionFor } from "./interfaces.js";
 import { listAnomalies } from "./list.js";
 
 export interface AnalyzeOptions {
@@ -54,7 +55,7 @@ export function analyzeConfiguration(
 function policyChecks(space: PacketSpace, g: ListGeometry, i: number, facts: PolicyFacts): Finding[] {
   const rule = g.rules[i]!;
   if (rule.action !== "accept" || !rule.match.overlaps(facts.concern)) return [];
-  const earlier = g.overlapping(g.region(i), 0, i).filter((j) => g.rules[j]!.action !== "other");
+  const earlier = g.overlapping(g.region(i), 0, i).filter((j) => actionFor(g.rules, i, j) !== "other");
   const region = g.bddRegion(i, earlier);
   if (region.kind !== "bdd") throw new TypeError("Invariant: bddRegion returned boxes");
   return policyFindings(facts, rule, space.wrap(region.node));

@@ -3,6 +3,7 @@
 import type { ImportedRule, RuleList } from "../../import/model.js";
 import { describeLines, type Finding, makeFinding } from "./finding.js";
 import type { ListGeometry, Region } from "./geometry.js";
+import { actionFor, interfacesContain, interfacesMeet } from "./interfaces.js";
 import { shortcut } from "./search.js";
 
 type Deciding = "accept" | "drop";
@@ -24,7 +25,7 @@ function coverageOf(g: ListGeometry, i: number, near: readonly number[]): Covera
   const passed: number[] = [];
   for (const j of near) {
     if (j >= i) break;
-    if (rules[j]!.action === "other") continue;
+    if (actionFor(rules, i, j) === "other") continue;
     if (!g.overlaps(region, j)) continue;
     deciders.push(j);
     passed.push(j);
@@ -36,8 +37,9 @@ function coverageOf(g: ListGeometry, i: number, near: readonly number[]): Covera
 
 /**
  * Whether the packets in `region` (rule i's own part) would get `action` anyway without rule i: from the
- * later rules in order, then the list's fall-through. Conservative: a later "other" rule (a jump may decide)
- * or a fall-through "next" (decided elsewhere) touching the region means no.
+ * later rules in order, then the list's fall-through. Conservative: a later "other" rule (a jump may decide),
+ * a later rule on other interfaces (it may take some of the packets) or a fall-through "next" (decided
+ * elsewhere) touching the region means no.
  */
 function sameVerdictLater(
   g: ListGeometry,
@@ -47,12 +49,11 @@ function sameVerdictLater(
   action: Deciding,
   fallThrough: RuleList["fallThrough"],
 ): { takers: number[]; byDefault: boolean } | undefined {
-  const rules = g.rules;
   const takers: number[] = [];
   const passed: number[] = [];
   for (const j of near) {
     if (j <= i || !g.overlaps(region, j)) continue;
-    if (rules[j]!.action !== action) return undefined;
+    if (actionFor(g.rules, i, j) !== action) return undefined;
     takers.push(j);
     passed.push(j);
     // On overflow: the rule's own part as a BDD, then minus the later takers.
@@ -64,7 +65,7 @@ function sameVerdictLater(
 
 /** Rule i's own part as a BDD (its match minus every earlier deciding rule near it), minus the later takers. */
 function redoOnBdd(g: ListGeometry, i: number, near: readonly number[], later: readonly number[]): Region {
-  const earlier = near.filter((j) => j < i && g.rules[j]!.action !== "other");
+  const earlier = near.filter((j) => j < i && actionFor(g.rules, i, j) !== "other");
   let region = g.bddRegion(i, earlier);
   for (const j of later) region = g.minus(region, j)!;
   return region;
@@ -186,10 +187,14 @@ function pairFindings(g: ListGeometry, i: number, near: readonly number[]): Find
     if (j >= i) break;
     const other = rules[j]!;
     if (other.action === "other" || other.action === rule.action) continue;
+    // Rules on different unmapped interfaces may never meet: no pair is claimed between them.
+    if (!interfacesMeet(rules, i, j)) continue;
     const rel = g.relation(i, j);
     if (!rel.overlap) continue;
-    if (rel.contains && !rel.within) exceptions.push(other);
-    else if (!rel.contains && !rel.within) correlated.push(other);
+    const contains = rel.contains && interfacesContain(rules, i, j);
+    const within = rel.within && interfacesContain(rules, j, i);
+    if (contains && !within) exceptions.push(other);
+    else if (!contains && !within) correlated.push(other);
   }
   const out: Finding[] = [];
   if (exceptions.length > 0)

@@ -4,6 +4,7 @@
 import type { RuleList } from "../../import/model.js";
 import { type Box, boxContains, boxesOverlap, subtractBox } from "./box.js";
 import type { ListGeometry } from "./geometry.js";
+import { actionFor } from "./interfaces.js";
 
 /** Box subtractions a witness search may make before it gives up (the full walk then decides). */
 const WITNESS_BUDGET = 200_000;
@@ -105,7 +106,7 @@ export function shortcut(
   const starts: [number, number][] = [];
   for (const j of near) {
     if (j >= i) break;
-    if (rules[j]!.action === "other") continue;
+    if (actionFor(rules, i, j) === "other") continue;
     starts.push([j, blockers.length]);
     blockers.push(...g.boxesOf(j)!);
   }
@@ -117,7 +118,7 @@ export function shortcut(
     if (p === null) continue;
     covered = false;
     const later = near.find((j) => j > i && g.containsPoint(j, p));
-    const verdict = later === undefined ? fallThrough : rules[later]!.action;
+    const verdict = later === undefined ? fallThrough : actionFor(rules, i, later);
     if (verdict !== rules[i]!.action) return { kind: "effective" };
   }
   if (!covered) return laterShortcut(g, i, near, blockers, fallThrough, budget);
@@ -168,7 +169,7 @@ function laterShortcut(
   const chain: LaterBlocker[] = blockers.map((box) => ({ box, owner: -1, same: true }));
   for (const j of near)
     if (j > i)
-      for (const box of g.boxesOf(j)!) chain.push({ box, owner: j, same: rules[j]!.action === action });
+      for (const box of g.boxesOf(j)!) chain.push({ box, owner: j, same: actionFor(rules, i, j) === action });
   const search: VerdictSearch = {
     blockers: chain,
     budget,

@@ -89,6 +89,10 @@ export function policyFacts(intent: Intent): PolicyFacts {
  */
 export function policyFindings(facts: PolicyFacts, rule: ImportedRule, effective: PacketSet): Finding[] {
   if (rule.action !== "accept" || effective.isEmpty()) return [];
+  // With a condition left out (an unmapped interface, a rate limit ...), the rule may match less than this.
+  const unsure = rule.widened === true || rule.interfaces !== undefined;
+  const verb = unsure ? "May accept" : "Accepts";
+  const caveat = unsure ? "; the rule has a condition Rampart cannot evaluate here, so check it by hand" : "";
   const out: Finding[] = [];
   for (const deny of activeDenies(facts.intent)) {
     const bad = effective.intersect(deny.set);
@@ -98,7 +102,7 @@ export function policyFindings(facts: PolicyFacts, rule: ImportedRule, effective
       makeFinding(
         "policy-violation",
         rule,
-        `Accepts what deny "${deny.rule.name}" (${deny.rule.loc.file}:${deny.rule.loc.line}) forbids, e.g. ${formatPacket(w)}`,
+        `${verb} what deny "${deny.rule.name}" (${deny.rule.loc.file}:${deny.rule.loc.line}) forbids, e.g. ${formatPacket(w)}${caveat}`,
       ),
     );
   }
@@ -116,7 +120,7 @@ export function policyFindings(facts: PolicyFacts, rule: ImportedRule, effective
       makeFinding(
         "overly-permissive",
         rule,
-        `Lets untrusted zones (${facts.untrustedZones.join(", ")}) reach ${what.join(" and ")}`,
+        `${unsure ? "May let" : "Lets"} untrusted zones (${facts.untrustedZones.join(", ")}) reach ${what.join(" and ")}${caveat}`,
       ),
     );
   }

@@ -15,6 +15,8 @@ export interface AceContext {
   readonly problems: Problems;
   /** The entry denies: a time range then makes it match nothing (it hides no opening). */
   readonly deny?: boolean;
+  /** Called when a permit's match is read wider than the entry, a condition being left out of it. */
+  readonly onWidened?: () => void;
 }
 
 class AceError {
@@ -152,6 +154,7 @@ function readTrailer(c: Cursor, ctx: AceContext): "active" | "inactive" | "never
     } else if (w === "time-range") {
       c.take();
       if (ctx.deny) never = true;
+      else ctx.onWidened?.();
       ctx.problems.add(
         "config-unsupported",
         c.line,

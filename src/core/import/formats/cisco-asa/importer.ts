@@ -48,7 +48,12 @@ function evaluateLists(
   for (const [name, acl] of config.acls) {
     const rules: ImportedRule[] = [];
     for (const e of acl.entries) {
-      const match = readAsaAce(new Cursor(e.line, e.start), { ...ctx, deny: e.action === "deny" });
+      let widened = false;
+      const match = readAsaAce(new Cursor(e.line, e.start), {
+        ...ctx,
+        deny: e.action === "deny",
+        onWidened: () => (widened = true),
+      });
       if (match === undefined) continue;
       const inactive = match === "inactive";
       rules.push({
@@ -58,6 +63,7 @@ function evaluateLists(
         source: { file: e.line.file, line: e.line.line, text: e.line.text },
         list: name,
         ...(e.label !== undefined && { label: e.label }),
+        ...((widened as boolean) && { widened: true }),
       });
     }
     out.set(name, { rules, accepted: firstMatch(space, rules, "drop") });

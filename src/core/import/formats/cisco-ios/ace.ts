@@ -26,6 +26,8 @@ export interface AceContext {
    * may match less never hides an opening); in a permit it is read as matching every value.
    */
   readonly deny?: boolean;
+  /** Called when a permit's match is read wider than the entry, a condition being left out of it. */
+  readonly onWidened?: () => void;
 }
 
 /** A reason the entry cannot be read, at the word where reading stopped. */
@@ -235,6 +237,7 @@ function readTrailer(c: Cursor, proto: number | undefined, ctx: AceContext): boo
     else if (w === "time-range") {
       c.take();
       if (ctx.deny) matches = false;
+      else ctx.onWidened?.();
       ctx.problems.add(
         "config-unsupported",
         c.line,
@@ -250,6 +253,7 @@ function readTrailer(c: Cursor, proto: number | undefined, ctx: AceContext): boo
       const what = skipUnmodelled(c, w);
       if (what === undefined) fail(`unexpected "${w}"`);
       if (ctx.deny) matches = false;
+      else ctx.onWidened?.();
       ctx.problems.add(
         "config-unsupported",
         c.line,

@@ -74,7 +74,8 @@ function evaluateAcls(
     const rules: ImportedRule[] = [];
     for (const e of acl.entries) {
       const c = new Cursor(e.line, e.start);
-      const entry = { ...ctx, deny: e.action === "deny" };
+      let widened = false;
+      const entry = { ...ctx, deny: e.action === "deny", onWidened: () => (widened = true) };
       const match = acl.standard
         ? readStandardAce(c, acl.family, entry)
         : readExtendedAce(c, acl.family, entry);
@@ -85,6 +86,7 @@ function evaluateAcls(
         source: { file: e.line.file, line: e.line.line, text: e.line.text },
         list: acl.name,
         ...(e.label !== undefined && { label: e.label }),
+        ...((widened as boolean) && { widened: true }),
       });
     }
     if (acl.family === 6) rules.push(...implicitNeighborDiscovery(acl, space, syntax));

@@ -161,6 +161,7 @@ export function evaluateFilters(cfg: JunosConfig, rep: Reporter, space: PacketSp
         source: { file: t.loc.file, line: t.loc.line, text: t.text },
         list: filterListName(f),
         label: t.name,
+        ...(reader.widened.has(t) && { widened: true }),
       };
     });
     out.rules.push(...rules);
@@ -176,6 +177,9 @@ export function evaluateFilters(cfg: JunosConfig, rep: Reporter, space: PacketSp
 }
 
 class TermReader {
+  /** Accepting terms read wider than they are, a condition being left out of their match. */
+  readonly widened = new Set<FilterTerm>();
+
   constructor(
     private readonly space: PacketSpace,
     private readonly cfg: JunosConfig,
@@ -242,6 +246,7 @@ class TermReader {
       else {
         const what = UNMODELLED.has(cond) ? `Condition "${cond}"` : `Unknown condition "${cond}"`;
         if (discards) parts.push(s.none());
+        else this.widened.add(t);
         this.rep.unsupported(
           discards
             ? `${what} not modelled: this discarding term is read as matching nothing, so it hides no opening`

@@ -329,9 +329,9 @@ set firewall filter F term no-ef then discard
 set firewall filter F term big from packet-length 1000-1500
 set firewall filter F term big then accept
 `);
-    expect(r.rules.map((x) => [x.label, x.match.isEmpty()])).toEqual([
-      ["no-ef", true],
-      ["big", false],
+    expect(r.rules.map((x) => [x.label, x.match.isEmpty(), x.widened ?? false])).toEqual([
+      ["no-ef", true, false],
+      ["big", false, true],
     ]);
     expect(r.diagnostics.map((d) => d.message)).toEqual([
       'Condition "dscp" not modelled: this discarding term is read as matching nothing, so it hides no opening',
