@@ -79,7 +79,7 @@ export class TableEvaluator {
    */
   private matchRules(chain: Chain): Evaluated[] {
     return chain.rules.map((entry) => {
-      const { match, problems, interfaces } = ruleMatch(this.ctx, entry.rule);
+      const { match, problems, interfaces, widened } = ruleMatch(this.ctx, entry.rule);
       let target = entry.rule.target;
       if (target.kind === "jump" && !this.table.chains.has(target.chain) && UFW_CHAIN.test(target.chain)) {
         this.report(
@@ -120,6 +120,7 @@ export class TableEvaluator {
         ...(label !== undefined && { label }),
         ...(entry.hits !== undefined && { hits: entry.hits }),
         ...(interfaces !== undefined && { interfaces }),
+        ...(widened === true && !broken && { widened }),
       });
       return { entry, match: effective, target };
     });

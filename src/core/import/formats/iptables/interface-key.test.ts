@@ -32,3 +32,20 @@ describe("iptables interface keys", () => {
     expect(result.rules[0]!.match.isSubsetOf(tcp) && tcp.isSubsetOf(result.rules[0]!.match)).toBe(true);
   });
 });
+
+describe("iptables widened rules", () => {
+  it("marks a rule whose match leaves out a condition it cannot model, and no other", () => {
+    const space = new PacketSpace();
+    const text = [
+      "*filter",
+      ":FORWARD DROP [0:0]",
+      "-A FORWARD -p tcp --dport 22 -m limit --limit 3/min -j ACCEPT",
+      "-A FORWARD -p tcp --dport 22 -j DROP",
+      "-A FORWARD -i eth0 -p tcp -j ACCEPT",
+      "COMMIT",
+      "",
+    ].join("\n");
+    const result = findImporter("iptables")!.import([{ name: "f", text }], standaloneContext(space));
+    expect(result.rules.map((r) => r.widened ?? false)).toEqual([true, false, false]);
+  });
+});

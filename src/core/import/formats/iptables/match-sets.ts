@@ -40,6 +40,8 @@ export interface RuleMatch {
   readonly problems: MatchProblem[];
   /** The interface conditions left out of `match` because the context maps them to no zone (`in=eth0`). */
   readonly interfaces?: string;
+  /** A condition other than an interface was left out of `match` (a rate limit, a MAC address ...). */
+  readonly widened?: boolean;
 }
 
 type One = PacketSet | MatchProblem;
@@ -48,15 +50,22 @@ export function ruleMatch(ctx: MatchContext, rule: ParsedRule): RuleMatch {
   const parts: PacketSet[][] = [[ctx.space.family(ctx.family)], [], [], []];
   const problems: MatchProblem[] = [];
   const unmapped: string[] = [];
+  let widened = false;
   for (const c of rule.conditions) {
     const r = conditionSet(ctx, c, rule);
     if ("code" in r) problems.push(r);
     else parts[depthOf(c)]!.push(r);
     if ("code" in r && c.kind === "interface") unmapped.push(`${c.dir}${c.negate ? "!=" : "="}${c.name}`);
+    else if ("code" in r && r.code === "config-unsupported") widened = true;
   }
   // The deepest conditions first: each set is then copied once, not the whole rule again at every step.
   const match = allOf(ctx.space, parts.reverse().flat());
-  return { match, problems, ...(unmapped.length > 0 && { interfaces: unmapped.sort().join(" ") }) };
+  return {
+    match,
+    problems,
+    ...(unmapped.length > 0 && { interfaces: unmapped.sort().join(" ") }),
+    ...(widened && { widened }),
+  };
 }
 
 /**
