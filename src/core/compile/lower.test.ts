@@ -2,13 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadText } from "../../../test/support/policies.js";
 import { formatAddress } from "../net/address.js";
+import { type Prefix, prefixCovers, prefixOf } from "../net/prefix.js";
 import { PROTO } from "../net/protocol.js";
 import { hostAccepts } from "../import/match.js";
 import { evaluatePacket, zoneOf } from "../policy/evaluate.js";
 import type { LoadedPolicy } from "../policy/load.js";
 import { makePacket, type Packet } from "../space/packet.js";
 import { irListAccepts } from "./ir-set.js";
-import { lowerPoint } from "./lower.js";
+import { lowerPoint, touchIndex } from "./lower.js";
 import { replySet } from "./replies.js";
 import { pointScope } from "./scope.js";
 import type { Target, TargetCapabilities } from "./target.js";
@@ -279,5 +280,65 @@ describe("lowering, for random policies and capabilities", () => {
       const label = `${formatAddress({ family: 4, value: p.src })} -> ${formatAddress({ family: 4, value: p.dst })}`;
       expect(scope.allowed.contains(p), label).toBe(want);
     }
+  });
+});
+
+describe("touchIndex", () => {
+  // Short prefixes inside a small range, so covering, contained, equal and disjoint pairs all occur.
+  const prefix = fc
+    .record({ family: fc.constantFrom(4 as const, 6 as const), value: fc.bigInt(0n, 15n), length: fc.nat(4) })
+    .map(({ family, value, length }): Prefix => {
+      const bits = family === 4 ? 32 : 128;
+      return prefixOf({ family, value: value << BigInt(bits - 4) }, length);
+    });
+  const overlaps = (a: Prefix, b: Prefix) => prefixCovers(a, b) || prefixCovers(b, a);
+
+  it("finds exactly the items with a term covering or inside a prefix, in order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(prefix, { maxLength: 3 }), { maxLength: 12 }),
+        fc.array(prefix, { maxLength: 3 }),
+        (items, query) => {
+          const terms = (item: Prefix[]) => item.map((p) => ({ prefix: p }));
+          const plain = items.filter((item) => item.some((t) => query.some((q) => overlaps(t, q))));
+          expect(touchIndex(items, terms)(query)).toEqual(plain);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("lowering every protected host of a point at once", () => {
+  it("gives each host the rules it gets when lowered alone", () => {
+    // Flow parts in the zones are computed once for all hosts of a point: no host may see another's.
+    fc.assert(
+      fc.property(
+        fc.array(ruleArb, { minLength: 1, maxLength: 5 }),
+        fc.array(ruleArb, { maxLength: 2 }),
+        fc.boolean(),
+        (flows, denies, deny) => {
+          const loaded = loadText(randomPolicy(flows, denies));
+          const point = loaded.resolved.points.find((p) => p.point.name === "hosts")!;
+          const target = fakeTarget({ deny, hostRules: "per-asset" });
+          const together = lowerPoint(
+            loaded.intent,
+            pointScope(loaded.intent, point, target.capabilities),
+            target,
+          );
+          expect(together.ir.hosts.map((h) => h.name)).toEqual(["web", "db"]);
+          for (const host of together.ir.hosts) {
+            const one = { ...point, hosts: point.hosts.filter((a) => a.name === host.name) };
+            const alone = lowerPoint(
+              loaded.intent,
+              pointScope(loaded.intent, one, target.capabilities),
+              target,
+            );
+            expect(alone.ir.hosts).toEqual([host]);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 });

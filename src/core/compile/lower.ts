@@ -4,12 +4,12 @@
 // the flow. A target that can drop gets the denies first (only those that cut into a flow there); one that
 // cannot gets each flow with the denies subtracted. A stateless target also gets each flow's replies.
 
-import { type Prefix, prefixCovers } from "../net/prefix.js";
+import { lastAddressValue, type Prefix, prefixOf } from "../net/prefix.js";
 import { PROTO, protocolName } from "../net/protocol.js";
 import { diagnostic, type Diagnostic } from "../policy/diagnostics.js";
 import type { RuleSet } from "../policy/intent.js";
 import type { Intent } from "../policy/intent.js";
-import type { AddressTerm, Asset } from "../policy/types.js";
+import type { Asset } from "../policy/types.js";
 import type { PacketSet } from "../space/packet-set.js";
 import { boxToSet, decompose, type PacketBox, type ValueRange } from "../space/summarize.js";
 import { boxToRule, type IrHostRules, type IrOrigin, type IrPoint, type IrRule } from "./ir.js";
@@ -31,10 +31,60 @@ const MAX_BOXES = 1_000_000;
 interface Near {
   readonly domain: readonly RuleSet[];
   readonly replyFrom: readonly RuleSet[];
+  /**
+   * A flow's set within the domain (with the denies taken out when `allowed`), when the caller can build it
+   * from parts shared by many domains; absent: intersected here.
+   */
+  readonly within?: (f: RuleSet, allowed: boolean) => PacketSet;
 }
 
-function touches(terms: readonly AddressTerm[], prefixes: readonly Prefix[]): boolean {
-  return terms.some((t) => prefixes.some((p) => prefixCovers(t.prefix, p) || prefixCovers(p, t.prefix)));
+const prefixKey = (p: Prefix) => `${p.family}/${p.length}/${p.value}`;
+
+/**
+ * The items (flows) with an address term that covers, or lies inside, one of some prefixes (a superset of
+ * those meeting them), in their order. Indexed once, since a point may protect thousands of assets and the
+ * policy hold thousands of flows: the terms covering a prefix are looked up by its ancestors, those inside
+ * it are a run of the terms sorted by address.
+ */
+export function touchIndex<T>(
+  items: readonly T[],
+  termsOf: (item: T) => readonly { readonly prefix: Prefix }[],
+): (prefixes: readonly Prefix[]) => T[] {
+  const byPrefix = new Map<string, number[]>();
+  const sorted: { readonly p: Prefix; readonly i: number }[] = [];
+  items.forEach((item, i) => {
+    for (const { prefix } of termsOf(item)) {
+      const key = prefixKey(prefix);
+      const list = byPrefix.get(key);
+      if (list) list.push(i);
+      else byPrefix.set(key, [i]);
+      sorted.push({ p: prefix, i });
+    }
+  });
+  const before = (a: Prefix, b: Prefix) =>
+    a.family < b.family || (a.family === b.family && a.value < b.value);
+  sorted.sort((x, y) => (before(x.p, y.p) ? -1 : before(y.p, x.p) ? 1 : 0));
+  return (prefixes) => {
+    const hit = new Set<number>();
+    for (const p of prefixes) {
+      for (let length = 0; length <= p.length; length++)
+        for (const i of byPrefix.get(prefixKey(prefixOf(p, length))) ?? []) hit.add(i);
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(sorted[mid]!.p, p)) lo = mid + 1;
+        else hi = mid;
+      }
+      const last = lastAddressValue(p);
+      for (let k = lo; k < sorted.length; k++) {
+        const t = sorted[k]!;
+        if (t.p.family !== p.family || t.p.value > last) break;
+        if (t.p.length > p.length) hit.add(t.i);
+      }
+    }
+    return [...hit].sort((a, b) => a - b).map((i) => items[i]!);
+  };
 }
 
 interface Sink {
@@ -138,9 +188,12 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
     near: Near = { domain: flows, replyFrom: flows },
   ): Sink => {
     const sink: Sink = { rules: [], problems: [], refused: space.none(), denyRefused: false };
-    const inDomain = near.domain
-      .map((f) => ({ f, set: f.set.intersect(domain) }))
-      .filter((x) => !x.set.isEmpty());
+    const within = (f: RuleSet, allowed: boolean) => {
+      if (near.within) return near.within(f, allowed);
+      const set = f.set.intersect(domain);
+      return allowed ? set.minus(intent.denied) : set;
+    };
+    const inDomain = near.domain.map((f) => ({ f, set: within(f, false) })).filter((x) => !x.set.isEmpty());
     if (!caps.stateful) {
       // Replies first, so no deny written below can block the return traffic of an allowed connection.
       for (const f of near.replyFrom) {
@@ -153,7 +206,7 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
       }
     }
     if (subtract) {
-      for (const { f, set } of inDomain) emit(sink, set.minus(intent.denied), "accept", f, "flow");
+      for (const { f } of inDomain) emit(sink, within(f, true), "accept", f, "flow");
     } else {
       const union = space.unionAll(inDomain.map((x) => x.set));
       for (const d of denies) {
@@ -183,18 +236,39 @@ export function lowerPoint(intent: Intent, scope: PointScope, target: Target): L
       caps.hostRules === "shared"
         ? [{ name: point.name, assets: scope.hosts }]
         : scope.hosts.map((a) => ({ name: a.name, assets: [a] }));
+    const flowsTo = touchIndex(flows, (f) => f.resolved.to);
+    const flowsFrom = touchIndex(flows, (f) => f.resolved.from);
+    // A flow's part in the zones (and that part less the denies), once for every host it reaches: a host's
+    // domain is the zone product and the host's side, so the flow's part there is this and the host's side.
+    const zoneParts = new Map<RuleSet, { set: PacketSet; allowed?: PacketSet }>();
+    const inZones = (f: RuleSet, allowed: boolean): PacketSet => {
+      let part = zoneParts.get(f);
+      if (!part) zoneParts.set(f, (part = { set: f.set.intersect(scope.zoneDomain) }));
+      if (!allowed) return part.set;
+      return (part.allowed ??= part.set.minus(intent.denied));
+    };
     for (const g of groups) {
       if (g.assets.length === 0) continue;
       const addresses = g.assets.flatMap((a) => a.addresses.map((n) => n.prefix));
       const terms = addresses.map((prefix) => ({ prefix, except: [] }));
-      const toHost = scope.renderDomain.intersect(intent.addresses(terms, "dst"));
-      const fromHost = scope.renderDomain.intersect(intent.addresses(terms, "src"));
-      // Only flows whose addresses can reach the hosts are intersected: a cheap prefix test first, since a
-      // point may protect thousands of assets and the policy hold thousands of flows.
-      const to = flows.filter((f) => touches(f.resolved.to, addresses));
-      const from = flows.filter((f) => touches(f.resolved.from, addresses));
-      const ingress = lowerWithFallback(toHost, fromHost, { domain: to, replyFrom: from });
-      const egress = lowerWithFallback(fromHost, toHost, { domain: from, replyFrom: to });
+      // The render domain where these hosts are one end, taken from the smaller zone product: the same set.
+      const dstSide = intent.addresses(terms, "dst");
+      const srcSide = intent.addresses(terms, "src");
+      const toHost = scope.zoneDomain.intersect(dstSide);
+      const fromHost = scope.zoneDomain.intersect(srcSide);
+      // Only flows whose addresses can reach the hosts are intersected (found by a prefix index first).
+      const to = flowsTo(addresses);
+      const from = flowsFrom(addresses);
+      const ingress = lowerWithFallback(toHost, fromHost, {
+        domain: to,
+        replyFrom: from,
+        within: (f, allowed) => inZones(f, allowed).intersect(dstSide),
+      });
+      const egress = lowerWithFallback(fromHost, toHost, {
+        domain: from,
+        replyFrom: to,
+        within: (f, allowed) => inZones(f, allowed).intersect(srcSide),
+      });
       refused = refused.union(ingress.refused).union(egress.refused);
       const k8s = g.assets.length === 1 ? g.assets[0]!.k8s : undefined;
       hosts.push({

@@ -22,6 +22,9 @@ export interface PointScope {
    * a protected host.
    */
   readonly renderDomain: PacketSet;
+  /** Both ends in the point's zones, before the host role's restriction: `renderDomain` is this where
+   *  one end is a protected host, so the part for one host is this and that host (a smaller product). */
+  readonly zoneDomain: PacketSet;
   /** The traffic the point controls by definition: between two different zones of the point (host role:
    *  with one end on a protected host). `rampart verify` compares configurations here. */
   readonly proofDomain: PacketSet;
@@ -41,7 +44,8 @@ export function pointScope(intent: Intent, point: ResolvedPoint, caps: TargetCap
   const zones = point.zones;
   const src = space.unionAll(zones.map((z) => intent.zoneSpace(z, "src")));
   const dst = space.unionAll(zones.map((z) => intent.zoneSpace(z, "dst")));
-  let renderDomain = src.intersect(dst);
+  const zoneDomain = src.intersect(dst);
+  let renderDomain = zoneDomain;
   let proofDomain = intent.crossZoneTraffic(zones);
   const isHost = point.point.role === "host";
   const hosts = isHost
@@ -69,5 +73,5 @@ export function pointScope(intent: Intent, point: ResolvedPoint, caps: TargetCap
             .map(replySet),
         ),
       );
-  return { point, hosts, hostSrc, hostDst, renderDomain, proofDomain, allowed, expected };
+  return { point, hosts, hostSrc, hostDst, renderDomain, zoneDomain, proofDomain, allowed, expected };
 }

@@ -121,17 +121,84 @@ export function buildGroups(ir: IrPoint): {
   const labels = new Set<string>();
   const groups = ir.hosts.map((host): SecurityGroup => {
     const name = deviceName(`rampart-${point.name}-${host.name}`, AWS_TEXT_MAX, AWS_TEXT);
+    const groupName = uniqueName(names, name, host.name, AWS_TEXT_MAX);
+    const within = (dir: "ingress" | "egress") =>
+      withinHardLimit(
+        host,
+        dir,
+        permissions(host, host[dir], dir, ir, report),
+        groupName,
+        point,
+        (d, rules) => {
+          diagnostics.push(d);
+          refused.push(...rules);
+        },
+      );
     return {
       asset: host.name,
-      groupName: uniqueName(names, name, host.name, AWS_TEXT_MAX),
+      groupName,
       groupId: groupId(point.name, host.name),
       description: deviceName(`Rampart ${point.name}: asset ${host.name}`, AWS_TEXT_MAX, AWS_TEXT),
       label: uniqueName(labels, terraformLabel(host.name), host.name, 64),
-      ingress: permissions(host, host.ingress, "ingress", ir, report),
-      egress: permissions(host, host.egress, "egress", ir, report),
+      ingress: within("ingress"),
+      egress: within("egress"),
     };
   });
   return { groups, diagnostics: [...diagnostics, ...deployWarnings(point, groups)], refused };
+}
+
+/**
+ * AWS's hard ceiling on rules per group, per direction and family: the rules-per-group quota times the
+ * groups-per-interface quota cannot exceed 1,000, and an interface carries at least this one group.
+ */
+export const RULES_PER_GROUP_MAX = 1000;
+
+function ruleCount(perms: readonly Permission[], family: 4 | 6): number {
+  return perms.reduce((sum, p) => sum + (family === 4 ? p.v4 : p.v6).length, 0);
+}
+
+/**
+ * The permissions of one direction, with each family that exceeds AWS's hard ceiling left out (no quota
+ * can be raised to deploy it): reported as an error naming the asset and the count, its rules refused.
+ * Checked per host as soon as its permissions exist, so nothing undeployable is rendered or proven.
+ */
+function withinHardLimit(
+  host: IrHostRules,
+  dir: "ingress" | "egress",
+  perms: Permission[],
+  groupName: string,
+  point: IrPoint["point"],
+  refuse: (d: Diagnostic, rules: readonly IrRule[]) => void,
+): Permission[] {
+  const over = ([4, 6] as const).filter((f) => ruleCount(perms, f) > RULES_PER_GROUP_MAX);
+  if (over.length === 0) return perms;
+  for (const family of over)
+    refuse(
+      diagnostic(
+        "target-refused",
+        "error",
+        `Asset "${host.name}" needs ${ruleCount(perms, family)} ${dir === "ingress" ? "inbound" : "outbound"} IPv${family} rules in security group "${groupName}"; AWS allows at most ${RULES_PER_GROUP_MAX} (rules per group times groups per interface), so they are left out: narrow the flows or split the asset`,
+        point.loc,
+      ),
+      // One rule for all that is left out (what the group would let through in that direction and family):
+      // the same set, within what the point must let through, as the host's many rules there.
+      [
+        {
+          action: "accept",
+          family,
+          ...(dir === "ingress" ? { dst: host.addresses } : { src: host.addresses }),
+          origin: { kind: "flow", name: `${host.name} ${dir}` },
+          log: false,
+        },
+      ],
+    );
+  return perms
+    .map((p) => ({
+      spec: p.spec,
+      v4: over.includes(4) ? [] : p.v4,
+      v6: over.includes(6) ? [] : p.v6,
+    }))
+    .filter((p) => p.v4.length + p.v6.length > 0);
 }
 
 /** Characters AWS accepts in tag values. */

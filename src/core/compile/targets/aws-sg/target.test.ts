@@ -221,6 +221,65 @@ enforcement:
     expect(file(c, ".sg.json")).toContain('"IpProtocol": "132"');
   });
 
+  describe("AWS's hard ceiling of 1,000 rules per group and direction", () => {
+    // Sources one address apart never merge into a shorter prefix: each is a rule of its own.
+    const sources = (n: number) =>
+      Array.from({ length: n }, (_, i) => `"192.168.${Math.floor((2 * i) / 256)}.${(2 * i) % 256}"`);
+    const policyWith = (n: number) =>
+      loadText(`
+zones:
+  vpc: ["10.0.0.0/16"]
+  lan: ["192.168.0.0/16"]
+assets:
+  pool: { addresses: ["10.0.1.0/24"], zone: vpc }
+  other: { addresses: ["10.0.2.5"], zone: vpc }
+flows:
+  - { name: many, from: [${sources(n).join(", ")}], to: asset:pool, services: [ssh] }
+  - { name: pool-out, from: asset:pool, to: zone:lan, services: [https] }
+  - { name: to-other, from: zone:lan, to: asset:other, services: [https] }
+enforcement:
+  sg: { target: aws-sg, role: host, zones: [vpc, lan], hosts: [zone:vpc], options: { vpc: vpc-0123456789abcdef0 } }
+`);
+    const groupsOf = (c: ReturnType<typeof compilePoint>) =>
+      (
+        JSON.parse(file(c, ".sg.json")) as {
+          SecurityGroups: {
+            GroupName: string;
+            IpPermissions: { IpRanges: unknown[] }[];
+            IpPermissionsEgress: unknown[];
+          }[];
+        }
+      ).SecurityGroups;
+
+    it("refuses a direction above it, naming the asset and the count, and writes the rest", () => {
+      const c = compiled(policyWith(1001), "sg");
+      const errors = c.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
+      expect(errors).toEqual([
+        'Asset "pool" needs 1001 inbound IPv4 rules in security group "rampart-sg-pool"; AWS allows at most 1000 (rules per group times groups per interface), so they are left out: narrow the flows or split the asset',
+      ]);
+      const [pool, other] = groupsOf(c);
+      expect(pool!.IpPermissions).toEqual([]);
+      expect(pool!.IpPermissionsEgress).toHaveLength(1);
+      expect(other!.IpPermissions).toHaveLength(1);
+      // The proof runs on what is written: only the refused inbound traffic of "pool" is missing.
+      expect(c.proof!.allowedNotIntended.isEmpty()).toBe(true);
+      const missing = c.proof!.intendedNotAllowed;
+      expect(missing.isEmpty()).toBe(false);
+      expect(missing.isSubsetOf(c.scope!.hostDst)).toBe(true);
+      expect(c.status).toBe("refused");
+    });
+
+    it("writes a group of exactly 1000 rules, with the default-quota warning only", () => {
+      const c = compiled(policyWith(1000), "sg");
+      expectProven(c);
+      expect(c.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect(c.diagnostics.map((d) => d.message)).toContainEqual(
+        expect.stringContaining('"rampart-sg-pool" has 1000 inbound IPv4 rules'),
+      );
+      expect(groupsOf(c)[0]!.IpPermissions[0]!.IpRanges).toHaveLength(1000);
+    });
+  });
+
   it("does not compile a network-role point", () => {
     const policy = loadText(`
 zones: { a: ["10.0.0.0/8"], b: ["192.168.0.0/16"] }

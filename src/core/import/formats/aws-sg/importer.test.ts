@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "../../../../../test/support/golden.js";
+import { hostAccepts, prefixMatch } from "../../match.js";
 import { awsSgImporter } from "./importer.js";
 import { allows, describeImport, files, hostContext, lineOf } from "./test-support.js";
 
@@ -75,6 +76,25 @@ describe("aws-sg importer on describe-security-groups output", () => {
         text: '"CidrIp": "0.0.0.0/0",',
       },
     });
+  });
+});
+
+describe("aws-sg importer rules and accepted set", () => {
+  it("accepts exactly what its rules' matches allow together, host by host", () => {
+    // The accepted set is built from each permission at once, each rule's match only when read: they agree.
+    const context = hostContext("host", ["web-1", "app-1"]);
+    const space = context.space;
+    const r = awsSgImporter.import(files([SAMPLE_NAME, SAMPLE]), context);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const allowed = (dir: string) =>
+      space.unionAll(r.rules.filter((x) => x.list.endsWith(` ${dir}`)).map((x) => x.match));
+    const filters = context.hosts.map((h) => ({
+      addresses: h.addresses,
+      ingress: allowed("ingress").intersect(prefixMatch(space, "dst", h.addresses)),
+      egress: allowed("egress").intersect(prefixMatch(space, "src", h.addresses)),
+    }));
+    expect(r.rules.length).toBeGreaterThan(5);
+    expect(r.accepted.equals(hostAccepts(space, filters))).toBe(true);
   });
 });
 

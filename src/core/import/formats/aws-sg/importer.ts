@@ -8,7 +8,7 @@ import type { ConfigFile, ImportContext, Importer, ImportResult } from "../../mo
 import { evaluateNacls } from "./nacl.js";
 import { readJsonConfig } from "./read-json.js";
 import { readTerraformGroups } from "./read-terraform.js";
-import { evaluateGroups, groupRules } from "./semantics.js";
+import { evaluateGroups, groupRules, SgMatchCache } from "./semantics.js";
 import { FileDiagnostics, type SgGroup, type Where } from "./sg-model.js";
 
 /** JSON by extension, Terraform by extension, else by the first character. */
@@ -97,9 +97,10 @@ export const awsSgImporter: Importer = {
         { accepted: context.space.all(), rules: [], lists: [], diagnostics: parseDiagnostics },
         false,
       );
+    const cache = new SgMatchCache();
     const fromJson =
-      sgJson.length > 0 ? evaluateGroups(jsonGroups, context, firstLine(sgJson[0]!)) : undefined;
-    const fromTf = tf.length > 0 ? evaluateGroups(tfGroups, context, firstLine(tf[0]!)) : undefined;
+      sgJson.length > 0 ? evaluateGroups(jsonGroups, context, firstLine(sgJson[0]!), cache) : undefined;
+    const fromTf = tf.length > 0 ? evaluateGroups(tfGroups, context, firstLine(tf[0]!), cache) : undefined;
     const main = fromJson ?? fromTf ?? evaluateGroups([], context, fallback);
     const diagnostics = [...parseDiagnostics, ...main.diagnostics];
     if (fromJson && fromTf) {

@@ -34,6 +34,36 @@ export function protocolSet(space: PacketSpace, p: SgProtocol): PacketSet {
   }
 }
 
+/**
+ * Packet sets already built, by what they stand for: the JSON and the Terraform of one compile describe
+ * the same groups, so the second reading (and repeated peers within one) costs lookups, not BDD work.
+ */
+export class SgMatchCache {
+  private readonly sets = new Map<string, PacketSet>();
+
+  get(key: string, build: () => PacketSet): PacketSet {
+    let set = this.sets.get(key);
+    if (!set) {
+      set = build();
+      this.sets.set(key, set);
+    }
+    return set;
+  }
+
+  /** The union of sets this cache built (their nodes stay alive here, so their ids name them). */
+  union(space: PacketSpace, sets: readonly PacketSet[]): PacketSet {
+    return this.get(`union|${sets.map((x) => space.own(x)).join(",")}`, () => space.unionAll(sets));
+  }
+}
+
+function protocolKey(p: SgProtocol): string {
+  return JSON.stringify(p);
+}
+
+function prefixesKey(prefixes: readonly Prefix[]): string {
+  return prefixes.map((p) => `${p.family}:${p.value}/${p.length}`).join(",");
+}
+
 interface HostFilter {
   readonly host: ImportHost;
   ingress: PacketSet;
@@ -49,6 +79,7 @@ class Evaluator {
   constructor(
     private readonly context: ImportContext,
     private readonly groups: readonly SgGroup[],
+    private readonly cache = new SgMatchCache(),
   ) {}
 
   private unsupported(at: Where, message: string): void {
@@ -106,30 +137,45 @@ class Evaluator {
     }
   }
 
-  /** The rules of one permission; `host` undefined: the group's own side is every address. */
-  permission(g: SgGroup, host: ImportHost | undefined, p: SgPermission): PacketSet[] {
+  /**
+   * The rules of one permission, and what it allows in all (one set operation for its peers together,
+   * not one per peer); `host` undefined: the group's own side is every address.
+   */
+  permission(g: SgGroup, host: ImportHost | undefined, p: SgPermission): PacketSet {
     const space = this.context.space;
-    const proto = protocolSet(space, p.protocol);
     const peerDir = p.direction === "ingress" ? "src" : "dst";
-    const own = host
-      ? prefixMatch(space, p.direction === "ingress" ? "dst" : "src", host.addresses)
-      : space.all();
-    const out: PacketSet[] = [];
+    const ownDir = p.direction === "ingress" ? "dst" : "src";
+    // The rule's own side and protocol, together: the part every peer of the permission shares.
+    const ownKey = `${host ? `${ownDir}=${prefixesKey(host.addresses)}` : "*"}|${protocolKey(p.protocol)}`;
+    const base = this.cache.get(ownKey, () =>
+      allOf(space, [
+        protocolSet(space, p.protocol),
+        host ? prefixMatch(space, ownDir, host.addresses) : space.all(),
+      ]),
+    );
+    const peers: PacketSet[] = [];
     for (const peer of p.peers) {
       const addresses = this.peerAddresses(peer);
       if (!addresses) continue;
-      const match = allOf(space, [prefixMatch(space, peerDir, addresses), proto, own]);
+      const peerKey = `${peerDir}=${prefixesKey(addresses)}`;
+      const side = this.cache.get(peerKey, () => prefixMatch(space, peerDir, addresses));
+      const cache = this.cache;
       const description = peer.kind === "prefix-list" ? undefined : peer.description;
       this.rules.push({
         action: "accept",
-        match,
+        // Built when first read: the proof needs only the permission's union (below), and a compiled
+        // point can hold a million rules.
+        get match() {
+          return cache.get(`${ownKey}|${peerKey}`, () => allOf(space, [side, base]));
+        },
         source: { file: peer.at.file, line: peer.at.line, text: peer.at.text },
         list: `${g.name} ${p.direction}`,
         ...(description !== undefined && { label: description }),
       });
-      out.push(match);
+      peers.push(side);
     }
-    return out;
+    const sides = this.cache.union(space, peers);
+    return this.cache.get(`${ownKey}|${peerDir}#${space.own(sides)}`, () => allOf(space, [sides, base]));
   }
 }
 
@@ -156,9 +202,10 @@ export function evaluateGroups(
   groups: readonly SgGroup[],
   context: ImportContext,
   fallback: Where,
+  cache = new SgMatchCache(),
 ): ImportResult {
   const space = context.space;
-  const ev = new Evaluator(context, groups);
+  const ev = new Evaluator(context, groups, cache);
   const assigned = ev.assign();
   const filters = new Map<string, HostFilter>();
   for (const [g, host] of assigned) {
@@ -167,12 +214,12 @@ export function evaluateGroups(
       f = { host, ingress: space.none(), egress: space.none() };
       filters.set(host.name, f);
     }
-    for (const p of g.permissions) {
-      const sets = ev.permission(g, host, p);
-      const all = space.unionAll(sets);
-      if (p.direction === "ingress") f.ingress = f.ingress.union(all);
-      else f.egress = f.egress.union(all);
-    }
+    const ingress: PacketSet[] = [f.ingress];
+    const egress: PacketSet[] = [f.egress];
+    for (const p of g.permissions)
+      (p.direction === "ingress" ? ingress : egress).push(ev.permission(g, host, p));
+    f.ingress = cache.union(space, ingress);
+    f.egress = cache.union(space, egress);
   }
   for (const h of context.hosts)
     if (!filters.has(h.name))
@@ -184,9 +231,15 @@ export function evaluateGroups(
           fallback,
         ),
       );
-  const accepted = hostAccepts(
-    space,
-    [...filters.values()].map((f) => ({ addresses: f.host.addresses, ingress: f.ingress, egress: f.egress })),
+  const list = [...filters.values()];
+  const key = list.map(
+    (f) => `${prefixesKey(f.host.addresses)}>${space.own(f.ingress)}<${space.own(f.egress)}`,
+  );
+  const accepted = cache.get(`accepts|${key.join(";")}`, () =>
+    hostAccepts(
+      space,
+      list.map((f) => ({ addresses: f.host.addresses, ingress: f.ingress, egress: f.egress })),
+    ),
   );
   return { accepted, rules: ev.rules, diagnostics: ev.diagnostics };
 }
