@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ACME_DIR, compileAcme, loadAcme, writeFolder } from "../../../test/support/deployed.js";
 import { expectGolden } from "../../../test/support/golden.js";
 import { runCli, runCliJson, TESTDATA } from "./testing.js";
 
@@ -11,6 +12,7 @@ interface JsonReport {
   findings: {
     kind: string;
     severity: string;
+    message: string;
     location: { file: string; line: number };
     related: unknown[];
   }[];
@@ -70,6 +72,20 @@ describe("rampart analyze", () => {
       "5 policy-violation",
       "6 overly-permissive",
     ]);
+  });
+
+  it("with --policy, says nothing of what the policy's own flows let untrusted zones reach", async () => {
+    const base = writeFolder(compileAcme(loadAcme(), ["edge-fw"]), "out");
+    const r = await runCliJson<JsonReport>(
+      ["analyze", "out/edge-fw.nft", "--policy", ACME_DIR, "--point", "edge-fw", "--json"],
+      { cwd: base },
+    );
+    expect(r.code).toBe(0);
+    expect(r.json.findings.filter((f) => f.kind === "policy-violation")).toEqual([]);
+    const exposures = r.json.findings.filter(
+      (f) => f.kind === "overly-permissive" && /untrusted/.test(f.message),
+    );
+    expect(exposures).toEqual([]);
   });
 
   it("prints a table with a summary line by default, and JUnit XML with --junit", async () => {

@@ -106,7 +106,8 @@ export function policyFindings(facts: PolicyFacts, rule: ImportedRule, effective
       ),
     );
   }
-  const exposed = effective.intersect(facts.untrusted);
+  // What the policy's own flows allow is a decision already taken (and reviewed there): only the rest is flagged.
+  const exposed = effective.intersect(facts.untrusted).minus(facts.intent.allowed);
   if (exposed.isEmpty()) return out;
   const toSensitive = exposed.intersect(facts.sensitive).witness();
   const toAdmin = exposed.intersect(facts.admin).witness();
@@ -120,7 +121,7 @@ export function policyFindings(facts: PolicyFacts, rule: ImportedRule, effective
       makeFinding(
         "overly-permissive",
         rule,
-        `${unsure ? "May let" : "Lets"} untrusted zones (${facts.untrustedZones.join(", ")}) reach ${what.join(" and ")}${caveat}`,
+        `${unsure ? "May let" : "Lets"} untrusted zones (${facts.untrustedZones.join(", ")}) reach ${what.join(" and ")}, beyond what the policy's flows allow${caveat}`,
       ),
     );
   }
