@@ -51,10 +51,22 @@ describe("box algebra", () => {
         fc.array(fc.array(boxArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 30 }),
         boxArb,
         fc.nat(30),
-        (rules, q, from) => {
-          const index = new BoxIndex(rules);
-          const want = rules.flatMap((bs, i) => (i >= from && bs.some((b) => boxesOverlap(b, q)) ? [i] : []));
-          expect(index.overlapping([q], from, rules.length)).toEqual(want);
+        fc.nat(30),
+        fc.integer({ min: 1, max: 8 }),
+        (rules, q, from, to, segment) => {
+          const index = new BoxIndex(rules, segment);
+          const inRange = (i: number) => i >= from && i < to;
+          const want = rules.flatMap((bs, i) =>
+            inRange(i) && bs.some((b) => boxesOverlap(b, q)) ? [i] : [],
+          );
+          expect(index.overlapping([q], from, to)).toEqual(want);
+          const bounds = index.boundaries(to);
+          expect(bounds[0]).toBe(0);
+          expect(bounds[bounds.length - 1]).toBe(to);
+          const walked = bounds.slice(1).flatMap((b, k) => index.overlapping([q], bounds[k]!, b));
+          expect(walked).toEqual(
+            rules.flatMap((bs, i) => (i < to && bs.some((b) => boxesOverlap(b, q)) ? [i] : [])),
+          );
         },
       ),
       { numRuns: 300 },

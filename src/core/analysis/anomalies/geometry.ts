@@ -29,11 +29,14 @@ export class ListGeometry {
   private readonly boxes: (Box[] | undefined)[] | undefined;
   private readonly index: BoxIndex | undefined;
 
-  /** `boxes: false` analyses the list on BDDs whatever its rules (tests compare both ways). */
+  /**
+   * `boxes: false` analyses the list on BDDs whatever its rules (tests compare both ways); `segment` sets the
+   * index's first segment (tests make it small to walk several).
+   */
   constructor(
     space: PacketSpace,
     readonly rules: readonly ImportedRule[],
-    options: { readonly boxes?: boolean } = {},
+    options: { readonly boxes?: boolean; readonly segment?: number } = {},
   ) {
     this.bdd = space.bdd;
     this.nodes = rules.map((r) => space.own(r.match));
@@ -45,7 +48,7 @@ export class ListGeometry {
     }
     if (boxes.length === rules.length && options.boxes !== false) {
       this.boxes = boxes;
-      this.index = new BoxIndex(boxes);
+      this.index = new BoxIndex(boxes, options.segment);
     }
   }
 
@@ -75,6 +78,11 @@ export class ListGeometry {
     const out: number[] = [];
     for (let j = from; j < to; j++) if (this.bdd.intersects(node, this.nodes[j]!)) out.push(j);
     return out;
+  }
+
+  /** Bounds cutting [0, to) into ranges that index queries answer cheaply in order; undefined on BDDs. */
+  boundaries(to: number): number[] | undefined {
+    return this.index?.boundaries(to);
   }
 
   region(i: number): Region {

@@ -152,8 +152,14 @@ function kindsByLine(findings: ReturnType<typeof listAnomalies>): Map<number, st
 }
 
 describe("listAnomalies", () => {
-  for (const boxes of [true, false]) {
-    it(`agrees with the packet-by-packet reference (${boxes ? "boxes" : "BDDs"})`, () => {
+  // segment 1: index segments of 1, 1, 2, 4 ... rules, so that the walk for early cover crosses several.
+  for (const [boxes, segment] of [
+    [true, undefined],
+    [true, 1],
+    [false, undefined],
+  ] as const) {
+    const name = boxes ? `boxes${segment ? `, index segments from ${segment} rule` : ""}` : "BDDs";
+    it(`agrees with the packet-by-packet reference (${name})`, () => {
       fc.assert(
         fc.property(
           fc.array(specArb, { minLength: 1, maxLength: 9 }),
@@ -161,7 +167,12 @@ describe("listAnomalies", () => {
           (specs, fallThrough) => {
             const space = new PacketSpace();
             const rules = build(space, specs);
-            const got = kindsByLine(listAnomalies(new ListGeometry(space, rules, { boxes }), fallThrough));
+            const got = kindsByLine(
+              listAnomalies(
+                new ListGeometry(space, rules, { boxes, ...(segment && { segment }) }),
+                fallThrough,
+              ),
+            );
             const want = reference(rules, fallThrough);
             for (const v of want.values()) v.sort();
             expect(got).toEqual(want);

@@ -4,7 +4,7 @@ import type { ImportedRule, RuleList } from "../../import/model.js";
 import { describeLines, type Finding, makeFinding } from "./finding.js";
 import type { ListGeometry, Region } from "./geometry.js";
 import { actionFor, interfacesContain, interfacesMeet } from "./interfaces.js";
-import { shortcut } from "./search.js";
+import { coveredEarly, shortcut } from "./search.js";
 
 type Deciding = "accept" | "drop";
 
@@ -75,6 +75,9 @@ function redoOnBdd(g: ListGeometry, i: number, near: readonly number[], later: r
 export function listAnomalies(g: ListGeometry, fallThrough: RuleList["fallThrough"]): Finding[] {
   const out: Finding[] = [];
   const rules = g.rules;
+  // Recent attempts of the early walk and its successes, decaying (weights 0.98 per attempt).
+  let tries = 0;
+  let wins = 0;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     if (rule.action === "other") continue;
@@ -88,8 +91,28 @@ export function listAnomalies(g: ListGeometry, fallThrough: RuleList["fallThroug
       );
       continue;
     }
+    // Most rules of lists with much overlap are covered by a few early rules: try that before the full query,
+    // while it pays (it has lately succeeded for one rule in four or more), and on every 16th rule to notice when.
+    const earlier: number[] = [];
+    const tryEarly = g.usesBoxes && (wins * 4 >= tries || (i & 15) === 0);
+    const early = tryEarly ? coveredEarly(g, i, earlier) : undefined;
+    if (tryEarly) {
+      tries = tries * 0.98 + 1;
+      wins = wins * 0.98 + (early?.kind === "covered" ? 1 : 0);
+    }
+    if (early?.kind === "covered") {
+      out.push(
+        coveredFinding(
+          rule,
+          early.deciders.map((j) => rules[j]!),
+        ),
+      );
+      continue;
+    }
     // Every rule overlapping this one, earlier and later: one index query serves the three walks.
-    const near = g.overlapping(g.region(i), 0, rules.length);
+    const near = tryEarly
+      ? earlier.concat(g.overlapping(g.region(i), i, rules.length))
+      : g.overlapping(g.region(i), 0, rules.length);
     const quick = shortcut(g, i, near, fallThrough);
     if (quick?.kind === "effective") {
       out.push(...pairFindings(g, i, near));

@@ -108,12 +108,12 @@ export function shortcut(
     if (j >= i) break;
     if (actionFor(rules, i, j) === "other") continue;
     starts.push([j, blockers.length]);
-    blockers.push(...g.boxesOf(j)!);
+    for (const b of g.boxesOf(j)!) blockers.push(b);
   }
   const budget = { left: WITNESS_BUDGET };
   let covered = true;
   for (const box of boxes) {
-    const p = uncoveredPoint(box, blockers, 0, blockers.length, budget);
+    const p = uncovered(box, blockers, blockers.length, budget);
     if (p === undefined) return undefined;
     if (p === null) continue;
     covered = false;
@@ -122,15 +122,116 @@ export function shortcut(
     if (verdict !== rules[i]!.action) return { kind: "effective" };
   }
   if (!covered) return laterShortcut(g, i, near, blockers, fallThrough, budget);
-  // Rules after the shortest prefix of blockers that covers rule i decide nothing of it: find that prefix by
-  // bisection (each probe a search), then test only the rules inside it.
+  return coveredBy(boxes, blockers, starts, budget);
+}
+
+/**
+ * A point of `box` in none of `blockers[0..end)`, as uncoveredPoint: at once null when one blocker holds the
+ * whole box (an earlier rule containing the current one settles its coverage), a corner of the box when one
+ * is in no blocker (a witness without any search), else the depth-first search.
+ */
+function uncovered(box: Box, blockers: readonly Box[], end: number, budget: { left: number }) {
+  let low = true;
+  let high = true;
+  for (let k = 0; k < end; k++) {
+    const b = blockers[k]!;
+    if (!boxesOverlap(b, box)) continue;
+    if (boxContains(b, box)) return null;
+    if (low && holdsCorner(b, box, 0)) low = false;
+    if (high && holdsCorner(b, box, 1)) high = false;
+  }
+  if (low || high) return corner(box, low ? 0 : 1);
+  return uncoveredPoint(box, blockers, 0, end, budget);
+}
+
+/** Whether box b holds the low (side 0) or high (side 1) corner of `box`. */
+function holdsCorner(b: Box, box: Box, side: 0 | 1): boolean {
+  for (let k = 0; k < b.length; k += 2) {
+    const v = box[k + side]!;
+    if (v < b[k]! || v > b[k + 1]!) return false;
+  }
+  return true;
+}
+
+/**
+ * Rule i covered by the earlier rules, found by walking them one index segment at a time and stopping after
+ * the first segment whose rules complete the cover: in lists of much overlap most rules are covered by a few
+ * early ones, and the rest of the list is never queried. A witness point (in none of the blockers so far)
+ * spares the search after a segment that does not hold it. Pushes the earlier rules met onto `earlier`: when
+ * they are all of them (rule i is not covered, or a search ran out of budget: undefined), the full walks reuse
+ * them.
+ */
+export function coveredEarly(g: ListGeometry, i: number, earlier: number[]): Shortcut {
+  const boxes = g.boxesOf(i);
+  const bounds = g.boundaries(i);
+  if (!boxes || !bounds || boxes.length === 0) {
+    earlier.push(...g.overlapping(g.region(i), 0, i));
+    return undefined;
+  }
+  const blockers: Box[] = [];
+  const starts: [number, number][] = [];
+  const budget = { left: WITNESS_BUDGET };
+  let witness: Box | undefined = corner(boxes[0]!);
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const added = blockers.length;
+    for (const j of g.overlapping(g.region(i), bounds[s]!, bounds[s + 1]!)) {
+      earlier.push(j);
+      if (actionFor(g.rules, i, j) === "other") continue;
+      starts.push([j, blockers.length]);
+      for (const b of g.boxesOf(j)!) blockers.push(b);
+    }
+    const w = witness;
+    if (w && !blockers.slice(added).some((b) => boxContains(b, w))) continue;
+    witness = undefined;
+    let settled = true;
+    for (const box of boxes) {
+      const p = uncovered(box, blockers, blockers.length, budget);
+      if (p === undefined) settled = false;
+      if (p) witness = p;
+      if (p !== null) break;
+    }
+    const found = settled && !witness ? coveredBy(boxes, blockers, starts, budget) : undefined;
+    if (found) return found;
+    if (!settled || !witness) {
+      // Out of budget: the full walks decide, on every earlier rule.
+      earlier.push(...g.overlapping(g.region(i), bounds[s + 1]!, i));
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The low (side 0) or high (side 1) corner of a box, as a box of one point. */
+function corner(box: Box, side: 0 | 1 = 0): Box {
+  const point: number[] = [];
+  for (let k = 0; k < box.length; k += 2) point.push(box[k + side]!, box[k + side]!);
+  return point;
+}
+
+/**
+ * The deciders of a rule (its `boxes`) that the blockers cover, `starts` giving each blocking rule and where
+ * its boxes begin. Rules after the shortest prefix of blockers that covers the rule decide nothing of it: find
+ * that prefix by bisection (each probe a search; the first blocker holding a lone box bounds it), then test
+ * only the rules inside it: rule j decides part of the rule when some packet of (j ∩ rule) is in no rule
+ * before j.
+ */
+function coveredBy(
+  boxes: readonly Box[],
+  blockers: readonly Box[],
+  starts: readonly (readonly [number, number])[],
+  budget: { left: number },
+): Shortcut {
   let lo = 0;
   let hi = blockers.length;
+  if (boxes.length === 1) {
+    const k = blockers.findIndex((b) => boxContains(b, boxes[0]!));
+    if (k >= 0) hi = k;
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     let all = true;
     for (const box of boxes) {
-      const p = uncoveredPoint(box, blockers, 0, mid + 1, budget);
+      const p = uncovered(box, blockers, mid + 1, budget);
       if (p === undefined) return undefined;
       if (p !== null) all = false;
     }
@@ -138,17 +239,20 @@ export function shortcut(
     else lo = mid + 1;
   }
   const deciders: number[] = [];
-  for (const [j, at] of starts) {
+  for (let n = 0; n < starts.length; n++) {
+    const [j, at] = starts[n]!;
     if (at > lo) break;
+    const next = n + 1 < starts.length ? starts[n + 1]![1] : blockers.length;
     let decides = false;
-    for (const c of g.boxesOf(j)!)
+    for (let c = at; c < next && !decides; c++) {
       for (const box of boxes) {
-        const part = intersectBoxes(c, box);
+        const part = intersectBoxes(blockers[c]!, box);
         if (!part || decides) continue;
-        const p = uncoveredPoint(part, blockers, 0, at, budget);
+        const p = uncovered(part, blockers, at, budget);
         if (p === undefined) return undefined;
         if (p !== null) decides = true;
       }
+    }
     if (decides) deciders.push(j);
   }
   return { kind: "covered", deciders };
