@@ -37,7 +37,8 @@ describe("rampart analyze", () => {
     const run = sarif.runs[0]!;
     const ids = run.tool.driver.rules.map((x) => x.id);
     expect(run.results.every((x) => ids.includes(x.ruleId))).toBe(true);
-    // The tool's version changes with every release: the golden file holds a placeholder.
+    // SARIF names the tool's version, which every release changes; the golden file pins it as "VERSION" so
+    // that it compares everything else.
     (run.tool.driver as { version?: string }).version = "VERSION";
     expectGolden(`${FIXTURES}planted.iptables.sarif.golden`, JSON.stringify(sarif, null, 2) + "\n");
   });

@@ -21,3 +21,23 @@ export function list(v: JsonValue | undefined, what: string, d: FileDiagnostics)
   d.syntax(v.pos, `${what} must be a list; it is left out`);
   return [];
 }
+
+/**
+ * Whether `v` is an object (a diagnostic otherwise, `what` naming it: "A security group"); each key outside
+ * `known` is reported as ignored.
+ */
+export function knownObject(
+  v: JsonValue,
+  what: string,
+  known: ReadonlySet<string>,
+  d: FileDiagnostics,
+): v is Extract<JsonValue, { kind: "object" }> {
+  if (v.kind !== "object") {
+    d.syntax(v.pos, `${what} must be an object; it is left out`);
+    return false;
+  }
+  const lower = what.replace(/^an? /i, "");
+  for (const e of v.entries)
+    if (!known.has(e.key)) d.ignored(e.keyPos, `Unknown ${lower} key "${e.key}" is ignored`);
+  return true;
+}

@@ -2,7 +2,7 @@
 
 import { checkPrefix, type Prefix } from "../../../net/prefix.js";
 import { field, type JsonPos, type JsonValue, parseJson } from "./json-parse.js";
-import { list, num, str } from "./json-values.js";
+import { knownObject, list, num, str } from "./json-values.js";
 import { readProtocol } from "./protocol.js";
 import { type Nacl, readNacls } from "./read-nacl.js";
 import { FileDiagnostics, type SgGroup, type SgPeer, type SgPermission } from "./sg-model.js";
@@ -81,12 +81,7 @@ function prefixListPeers(v: JsonValue | undefined, d: FileDiagnostics): SgPeer[]
 }
 
 function readPermission(v: JsonValue, direction: SgPermission["direction"], d: FileDiagnostics) {
-  if (v.kind !== "object") {
-    d.syntax(v.pos, "A permission must be an object; it is left out");
-    return undefined;
-  }
-  for (const e of v.entries)
-    if (!PERMISSION_KEYS.has(e.key)) d.ignored(e.keyPos, `Unknown permission key "${e.key}" is ignored`);
+  if (!knownObject(v, "A permission", PERMISSION_KEYS, d)) return undefined;
   const proto = field(v, "IpProtocol");
   const protoText = proto?.kind === "number" ? String(proto.value) : str(proto);
   if (protoText === undefined) {
@@ -112,12 +107,7 @@ function tagValue(tags: JsonValue | undefined, key: string, d: FileDiagnostics):
 }
 
 function readGroup(v: JsonValue, index: number, d: FileDiagnostics): SgGroup | undefined {
-  if (v.kind !== "object") {
-    d.syntax(v.pos, "A security group must be an object; it is left out");
-    return undefined;
-  }
-  for (const e of v.entries)
-    if (!GROUP_KEYS.has(e.key)) d.ignored(e.keyPos, `Unknown security group key "${e.key}" is ignored`);
+  if (!knownObject(v, "A security group", GROUP_KEYS, d)) return undefined;
   const id = field(v, "GroupId");
   const name = str(field(v, "GroupName"));
   const key = str(id) ?? name ?? `#${index + 1}`;

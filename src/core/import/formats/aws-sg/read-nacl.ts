@@ -2,7 +2,7 @@
 // numbered entries, in each direction, and the subnets it is associated with.
 
 import { field, type JsonValue } from "./json-parse.js";
-import { list as items, num, str } from "./json-values.js";
+import { knownObject, list as items, num, str } from "./json-values.js";
 import { readProtocol } from "./protocol.js";
 import { readCidr } from "./read-json.js";
 import type { FileDiagnostics, SgProtocol, Where } from "./sg-model.js";
@@ -55,12 +55,7 @@ function bounds(v: JsonValue): { from: number | undefined; to: number | undefine
 }
 
 function readEntry(v: JsonValue, d: FileDiagnostics): NaclEntry | undefined {
-  if (v.kind !== "object") {
-    d.syntax(v.pos, "A network ACL entry must be an object; it is left out");
-    return undefined;
-  }
-  for (const e of v.entries)
-    if (!ENTRY_KEYS.has(e.key)) d.ignored(e.keyPos, `Unknown network ACL entry key "${e.key}" is ignored`);
+  if (!knownObject(v, "A network ACL entry", ENTRY_KEYS, d)) return undefined;
   const numberValue = field(v, "RuleNumber");
   const number = num(numberValue);
   const action = str(field(v, "RuleAction"))?.toLowerCase();
@@ -96,12 +91,7 @@ function readEntry(v: JsonValue, d: FileDiagnostics): NaclEntry | undefined {
 }
 
 function readNacl(v: JsonValue, index: number, d: FileDiagnostics): Nacl | undefined {
-  if (v.kind !== "object") {
-    d.syntax(v.pos, "A network ACL must be an object; it is left out");
-    return undefined;
-  }
-  for (const e of v.entries)
-    if (!NACL_KEYS.has(e.key)) d.ignored(e.keyPos, `Unknown network ACL key "${e.key}" is ignored`);
+  if (!knownObject(v, "A network ACL", NACL_KEYS, d)) return undefined;
   const idValue = field(v, "NetworkAclId");
   const id = str(idValue) ?? `network-acl-${index + 1}`;
   const subnets = items(field(v, "Associations"), "Associations", d)
