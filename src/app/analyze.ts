@@ -7,8 +7,7 @@ import { type PolicyFacts, policyFacts } from "../core/analysis/permissive/polic
 import { importContext } from "../core/compile/prove.js";
 import { pointScope } from "../core/compile/scope.js";
 import { findTarget } from "../core/compile/targets/index.js";
-import { detectFormat } from "../core/import/detect.js";
-import { findImporter, IMPORTERS } from "../core/import/formats/index.js";
+import { chooseFormat } from "./import.js";
 import type { ConfigFile, ImportContext } from "../core/import/model.js";
 import { standaloneContext } from "../core/import/standalone.js";
 import type { Diagnostic } from "../core/policy/diagnostics.js";
@@ -70,15 +69,11 @@ export function analyzeFiles(request: AnalyzeRequest): AnalyzeResult {
   const formats: { file: string; format: string }[] = [];
   let rules = 0;
   for (const file of request.files) {
-    const format = request.format ?? detectFormat(file);
-    if (format === undefined)
-      return { ok: false, message: `Cannot tell the format of "${file.name}": give it with --format` };
-    const importer = findImporter(format);
-    if (!importer) {
-      const known = IMPORTERS.map((i) => i.id).join(", ");
-      return { ok: false, message: `Unknown format "${format}"; known formats: ${known}` };
-    }
-    formats.push({ file: file.name, format });
+    const choice = chooseFormat([file], request.format);
+    if (!choice.ok)
+      return { ok: false, message: request.format ? choice.message : `${file.name}: ${choice.message}` };
+    const importer = choice.importer;
+    formats.push({ file: file.name, format: importer.id });
     const result = importer.import([file], setting.context);
     rules += result.rules.length;
     diagnostics.push(...result.diagnostics);

@@ -4,7 +4,8 @@
 import { listToIr } from "../core/compile/from-rules.js";
 import type { OutputFile } from "../core/compile/target.js";
 import { findTarget, TARGETS } from "../core/compile/targets/index.js";
-import { findImporter, IMPORTERS } from "../core/import/formats/index.js";
+import { findImporter } from "../core/import/formats/index.js";
+import { chooseFormat } from "./import.js";
 import { firstMatch } from "../core/import/match.js";
 import type { ConfigFile, ImportedRule, Importer, RuleList } from "../core/import/model.js";
 import { standaloneContext } from "../core/import/standalone.js";
@@ -130,12 +131,9 @@ export function convertConfig(
   options: ConvertOptions = {},
 ): ConvertResult {
   const space = options.space ?? new PacketSpace(1 << 18);
-  const importer = findImporter(formatId);
-  if (!importer)
-    return {
-      ok: false,
-      message: `Unknown format "${formatId}"; known formats: ${IMPORTERS.map((i) => i.id).join(", ")}`,
-    };
+  const choice = chooseFormat(input, formatId);
+  if (!choice.ok) return { ok: false, message: choice.message };
+  const importer = choice.importer;
   const target = findTarget(targetId);
   if (!target)
     return {
