@@ -37,6 +37,30 @@ command -v git >/dev/null || apt_install git
 TEST_PACKAGES=(nftables iptables ipset iproute2 python3-scapy python3-capirca)
 if [ "$want_test" = 1 ] && [ ${#TEST_PACKAGES[@]} -gt 0 ]; then apt_install "${TEST_PACKAGES[@]}"; fi
 
+# PostgreSQL for the store's contract suite (127.0.0.1:5432, trust auth, database "test"). A server that already
+# answers is left alone; otherwise Debian's is installed, opened to local trust (a test machine only) and started.
+pg_answers() {
+  if command -v pg_isready >/dev/null; then pg_isready -q -h 127.0.0.1 -p 5432; else (: </dev/tcp/127.0.0.1/5432) 2>/dev/null; fi
+}
+if [ "$want_test" = 1 ] && ! pg_answers; then
+  apt_install postgresql
+  pg_sudo=""
+  [ "$(id -u)" -ne 0 ] && pg_sudo=sudo
+  pg_version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  pg_hba=/etc/postgresql/$pg_version/main/pg_hba.conf
+  if ! $pg_sudo grep -q '^host all all 127.0.0.1/32 trust' "$pg_hba"; then
+    # Prepended (the first matching line wins), written in place so the file keeps its owner and mode.
+    printf 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n' |
+      $pg_sudo sh -c "cat - '$pg_hba' > '$pg_hba.new' && cat '$pg_hba.new' > '$pg_hba' && rm '$pg_hba.new'"
+  fi
+  $pg_sudo pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start ||
+    echo "setup: could not start PostgreSQL $pg_version; the PostgreSQL tests will be skipped" >&2
+  for _ in 1 2 3 4 5 6 7 8 9 10; do pg_answers && break; sleep 1; done
+  if pg_answers && ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = 'test'" | grep -q 1; then
+    psql -h 127.0.0.1 -U postgres -qc "create database test"
+  fi
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-progress >&2
 fi
