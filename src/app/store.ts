@@ -193,7 +193,10 @@ export interface RequestRepo {
   update(
     id: number,
     change: Partial<
-      Pick<AccessRequestRecord, "state" | "decidedBy" | "decidedAt" | "decisionNote" | "versionId">
+      Pick<
+        AccessRequestRecord,
+        "state" | "decidedBy" | "decidedAt" | "decisionNote" | "versionId" | "risk" | "score"
+      >
     >,
   ): Promise<AccessRequestRecord | undefined>;
 }

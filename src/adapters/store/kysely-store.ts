@@ -1,7 +1,7 @@
 // The Store port on a Kysely database (SQLite or PostgreSQL): the repositories bound to one connection or
 // transaction, and transactions that nested calls join.
 
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Store } from "../../app/store.js";
 import { auditRepo } from "./audit-repo.js";
 import { sessionRepo, throttleRepo, tokenRepo, userRepo } from "./identity-repos.js";
@@ -14,6 +14,9 @@ import {
   versionRepo,
 } from "./policy-repos.js";
 import type { Database, StoreKind } from "./schema.js";
+
+/** The advisory lock every PostgreSQL write transaction takes (the audit chain's own lock is taken after it). */
+const WRITE_LOCK_KEY = 7_261_000;
 
 export class KyselyStore implements Store {
   readonly users;
@@ -52,7 +55,13 @@ export class KyselyStore implements Store {
 
   transaction<T>(fn: (store: KyselyStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.kind, true)));
+    return this.db.transaction().execute(async (trx) => {
+      // PostgreSQL runs transactions READ COMMITTED: two approvals could each see the same version in force and
+      // both land. One lock serialises the writing transactions (a handful a second at most); SQLite already
+      // has a single writer.
+      if (this.kind === "postgres") await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(trx);
+      return fn(new KyselyStore(trx, this.kind, true));
+    });
   }
 
   async close(): Promise<void> {

@@ -168,6 +168,8 @@ export function requestRepo(db: Kysely<Database>): RequestRepo {
       if (c.decidedAt !== undefined) v.decided_at = c.decidedAt;
       if (c.decisionNote !== undefined) v.decision_note = c.decisionNote;
       if (c.versionId !== undefined) v.version_id = c.versionId;
+      if (c.risk !== undefined) v.risk = toJson(c.risk);
+      if (c.score !== undefined) v.score = c.score;
       if (Object.keys(v).length > 0)
         await db.updateTable("access_requests").set(v).where("id", "=", id).execute();
       return get(id);
