@@ -6,6 +6,7 @@
 //   [--rules CLASSBENCH-FILE]... [--classify-rules N] [--classify-packets N] (--only classify; --packets may
 //   then be a ClassBench trace) [--anomalies-set acl|fw|ipc] (--only anomalies; --rules: any config format)
 //   [--config FILE... --format F] (--only import: time reading the given ruleset)
+//   [--server-connections N] [--server-seconds S] (--only server: reach and explain over HTTP with autocannon)
 //
 // --only takes name prefixes: intent, reach, explain, space, compile (every point compiled and proven, and the
 // nftables+iptables points beside Capirca's aclgen), capirca. --capirca-dir keeps aclgen's input and both
@@ -23,6 +24,7 @@ import { benchCapircaImport, capircaImportArgs } from "./capirca-import.js";
 import { anomaliesBenchArgs, benchAnomalies } from "./anomalies.js";
 import { benchImport, importBenchArgs } from "./import.js";
 import { benchClassify, classifyBenchArgs, isClassBenchTrace } from "./classify.js";
+import { benchServer, serverBenchArgs } from "./server.js";
 import type { Measurement } from "./timing.js";
 
 function wholeNumber(name: string, text: string | undefined): number | undefined {
@@ -61,6 +63,8 @@ export async function suiteOptionsFromArgs(argv: readonly string[]): Promise<Sui
       "anomalies-set": { type: "string" },
       config: { type: "string", multiple: true },
       format: { type: "string" },
+      "server-connections": { type: "string" },
+      "server-seconds": { type: "string" },
     },
   });
   const seed = wholeNumber("seed", values.seed) ?? 1;
@@ -120,7 +124,9 @@ async function main(): Promise<void> {
   if (anomalies.run) benchAnomalies({ ...anomalies.options, progress }, print);
   const imports = importBenchArgs(process.argv.slice(2), options.only ?? []);
   if (imports.run) benchImport({ ...imports.options, progress }, print);
-  if (!capirca.only && !classify.only && !anomalies.only && !imports.only)
+  const server = serverBenchArgs(process.argv.slice(2), options.only ?? []);
+  if (server.run) await benchServer({ ...server.options, progress }, print);
+  if (!capirca.only && !classify.only && !anomalies.only && !imports.only && !server.only)
     runSuite({ ...options, progress }, print);
   process.stderr.write(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }

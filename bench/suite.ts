@@ -2,6 +2,7 @@
 // compiling every enforcement point, and the same compilation by Capirca's aclgen.
 
 import { queryReach } from "../src/core/analysis/reach.js";
+import { reachReferences } from "./reach-references.js";
 import { formatDiagnostic } from "../src/core/policy/diagnostics.js";
 import { checkIntent, Intent } from "../src/core/policy/intent.js";
 import { type LoadedPolicy, loadPolicy } from "../src/core/policy/load.js";
@@ -211,27 +212,9 @@ function timeSteps(sources: readonly PolicySource[], today: string, emit: Emit):
   emit({ name: "intent.check_ms", value: round(checkMs), unit: "ms" });
 }
 
-/** References and services a person would ask about: assets, zones, groups, apps and tiers; common services. */
+/** Reach questions drawn from what a person would ask about (bench/reach-references.ts). */
 function reachQueries(loaded: LoadedPolicy, count: number, rng: Random) {
-  const p = loaded.policy;
-  const refs = [
-    ...p.assets.map((a) => `asset:${a.name}`),
-    ...p.zones.map((z) => `zone:${z.name}`),
-    ...p.groups.map((g) => `group:${g.name}`),
-    ...p.applications.flatMap((a) => [`app:${a.name}`, ...a.tiers.map((t) => `app:${a.name}/${t.name}`)]),
-  ];
-  const services = [
-    ["https"],
-    ["ssh"],
-    ["postgres"],
-    ["dns"],
-    ["tcp/8000-8999"],
-    ["udp/5000-5100"],
-    ["icmp"],
-    ["https", "ssh"],
-    [],
-    ...p.services.slice(0, 20).map((s) => [s.name]),
-  ];
+  const { refs, services } = reachReferences(loaded.policy);
   const terms = (value: string): AddressTerm[] =>
     loaded.resolved.resolveReferences([{ value, loc: LOC }]).terms;
   const atoms = (entries: string[]): ServiceAtom[] =>

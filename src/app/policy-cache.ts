@@ -25,6 +25,11 @@ export class PolicyCache {
     return opened;
   }
 
+  /** The version's policy if it is loaded for the day; never loads. */
+  peek(versionId: number, today: string): OpenedPolicy | undefined {
+    return this.entries.get(`${versionId}@${today}`);
+  }
+
   /** Whether a version is loaded for the day (for tests and metrics). */
   has(versionId: number, today: string): boolean {
     return this.entries.has(`${versionId}@${today}`);

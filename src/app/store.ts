@@ -157,6 +157,8 @@ export interface VersionRepo {
   list(options?: { state?: VersionState; limit?: number }): Promise<Omit<VersionRecord, "files" | "diff">[]>;
   /** The newest approved version: the policy in force. */
   current(): Promise<VersionRecord | undefined>;
+  /** The id of current()'s version, without reading its files: what a question checks on every request. */
+  currentId(): Promise<number | undefined>;
   decide(
     id: number,
     state: "approved" | "rejected",
@@ -312,6 +314,53 @@ export interface AuditRepo {
   count(): Promise<number>;
 }
 
+/** A WebAuthn credential (security key or passkey) registered as a second factor. */
+export interface WebAuthnCredentialRecord {
+  readonly id: number;
+  readonly userId: number;
+  /** The authenticator's credential id, base64url; unique across users. */
+  readonly credentialId: string;
+  /** The COSE public key, base64url. */
+  readonly publicKey: string;
+  /** The signature counter last seen: an assertion must move it forward (unless the authenticator keeps none). */
+  readonly counter: number;
+  readonly transports: readonly string[];
+  readonly name: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+}
+
+export type WebAuthnPurpose = "register" | "login";
+
+/** A challenge handed out with WebAuthn options: one per user and purpose, used at most once. */
+export interface WebAuthnChallengeRecord {
+  readonly userId: number;
+  readonly purpose: WebAuthnPurpose;
+  /** base64url, as sent to the client. */
+  readonly challenge: string;
+  readonly expiresAt: string;
+}
+
+export interface WebAuthnRepo {
+  /** A credential id already registered (by anyone) is a StoreConflict. */
+  create(c: Omit<WebAuthnCredentialRecord, "id" | "lastUsedAt">): Promise<WebAuthnCredentialRecord>;
+  byCredentialId(credentialId: string): Promise<WebAuthnCredentialRecord | undefined>;
+  listForUser(userId: number): Promise<WebAuthnCredentialRecord[]>;
+  countForUser(userId: number): Promise<number>;
+  /**
+   * Records a use and the new counter, only if the stored counter is still `expectedCounter` (so two
+   * concurrent sign-ins with one assertion cannot both pass); returns whether it did.
+   */
+  markUsed(id: number, expectedCounter: number, counter: number, at: string): Promise<boolean>;
+  /** Deletes the user's credential; false when the user has no credential with that id. */
+  delete(userId: number, id: number): Promise<boolean>;
+  deleteForUser(userId: number): Promise<number>;
+  /** Stores the challenge, replacing the user's previous one for the same purpose. */
+  putChallenge(c: WebAuthnChallengeRecord): Promise<void>;
+  /** Removes and returns the user's challenge for the purpose: a challenge is taken once, whatever follows. */
+  takeChallenge(userId: number, purpose: WebAuthnPurpose): Promise<WebAuthnChallengeRecord | undefined>;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   readonly users: UserRepo;
@@ -325,6 +374,7 @@ export interface Store {
   readonly analyses: AnalysisRepo;
   readonly recertifications: RecertificationRepo;
   readonly audit: AuditRepo;
+  readonly webauthn: WebAuthnRepo;
   /** Runs `fn` in one database transaction: all its writes land or none. Nested calls join the outer one. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

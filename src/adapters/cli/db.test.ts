@@ -46,7 +46,7 @@ describe("rampart db migrate", () => {
   it("applies the schema to a new database, then finds it up to date", async () => {
     expect(await runDb(["db", "migrate", "--db", "sqlite:r.db"])).toEqual({
       code: 0,
-      stdout: `Applied 1 migration to sqlite:r.db: 0001-initial\n`,
+      stdout: `Applied 2 migrations to sqlite:r.db: 0001-initial, 0002-webauthn\n`,
       stderr: "",
     });
     expect(await runDb(["db", "migrate", "--db", "sqlite:r.db"])).toEqual({
@@ -59,12 +59,16 @@ describe("rampart db migrate", () => {
   it("uses RAMPART_DB and prints JSON", async () => {
     const r = await runDb(["db", "migrate", "--json"], { RAMPART_DB: "env.db" });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ database: "env.db", kind: "sqlite", applied: ["0001-initial"] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      database: "env.db",
+      kind: "sqlite",
+      applied: ["0001-initial", "0002-webauthn"],
+    });
   });
 
   it("defaults to the data folder, --data naming it", async () => {
     const r = await runDb(["db", "migrate", "--data", "d"]);
-    expect(r.stdout).toBe("Applied 1 migration to d/rampart.db: 0001-initial\n");
+    expect(r.stdout).toBe("Applied 2 migrations to d/rampart.db: 0001-initial, 0002-webauthn\n");
   });
 
   it("reports an unreachable PostgreSQL with exit 2, without the password", async () => {

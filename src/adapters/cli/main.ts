@@ -7,9 +7,11 @@ import { Command, CommanderError } from "commander";
 import { isCalendarDate } from "../../core/policy/parse-rules.js";
 import { findPackageRoot, packageVersion } from "../fs/package-root.js";
 import { registerAnalyze } from "./analyze.js";
+import { registerAudit } from "./audit.js";
 import { registerClassify } from "./classify.js";
 import { registerCompile } from "./compile.js";
 import { registerConvert } from "./convert.js";
+import { registerDb } from "./db.js";
 import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerImport } from "./import.js";
@@ -19,6 +21,9 @@ import { registerMatrix } from "./matrix.js";
 import { colorsEnabled } from "./output.js";
 import { registerPlan } from "./plan.js";
 import { registerQuery } from "./query.js";
+import { registerServe } from "./serve.js";
+import { registerToken } from "./token.js";
+import { registerUser } from "./user.js";
 import { registerValidate } from "./validate.js";
 import { registerVerify } from "./verify.js";
 
@@ -96,6 +101,11 @@ export function buildProgram(ctx: CommandContext): Command {
   registerClassify(program, ctx);
   registerAnalyze(program, ctx);
   registerInit(program, ctx);
+  registerServe(program, ctx);
+  registerDb(program, ctx);
+  registerAudit(program, ctx);
+  registerUser(program, ctx);
+  registerToken(program, ctx);
   return program;
 }
 

@@ -14,6 +14,7 @@ import {
   versionRepo,
 } from "./policy-repos.js";
 import type { Database, StoreKind } from "./schema.js";
+import { webauthnRepo } from "./webauthn-repo.js";
 
 /** The advisory lock every PostgreSQL write transaction takes (the audit chain's own lock is taken after it). */
 const WRITE_LOCK_KEY = 7_261_000;
@@ -30,6 +31,7 @@ export class KyselyStore implements Store {
   readonly analyses;
   readonly recertifications;
   readonly audit;
+  readonly webauthn;
 
   /**
    * `inTransaction` is true for the store a transaction hands to its function: its repositories already run
@@ -50,6 +52,7 @@ export class KyselyStore implements Store {
     this.deployments = deploymentRepo(db);
     this.analyses = analysisRepo(db);
     this.recertifications = recertificationRepo(db);
+    this.webauthn = webauthnRepo(db);
     this.audit = auditRepo(db, kind, (fn) => this.transaction((s) => fn(s.db)));
   }
 

@@ -173,10 +173,46 @@ async function createAuditTable(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex("audit_log_action").on("audit_log").columns(["action", "seq"]).execute();
 }
 
+/** WebAuthn credentials as a second factor, and the challenges handed out with their options. */
+function webauthn(d: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      let creds = db.schema
+        .createTable("webauthn_credentials")
+        .addColumn("id", "integer", d.id)
+        .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"));
+      creds = text(creds, "credential_id", "public_key").addColumn("counter", "bigint", (c) => c.notNull());
+      await nullableText(text(creds, "transports", "name", "created_at"), "last_used_at").execute();
+      await db.schema
+        .createIndex("webauthn_credentials_credential_id")
+        .unique()
+        .on("webauthn_credentials")
+        .column("credential_id")
+        .execute();
+      await db.schema
+        .createIndex("webauthn_credentials_user_id")
+        .on("webauthn_credentials")
+        .column("user_id")
+        .execute();
+
+      const challenges = db.schema
+        .createTable("webauthn_challenges")
+        .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"));
+      await text(challenges, "purpose", "challenge", "expires_at")
+        .addPrimaryKeyConstraint("webauthn_challenges_pk", ["user_id", "purpose"])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("webauthn_challenges").ifExists().execute();
+      await db.schema.dropTable("webauthn_credentials").ifExists().execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function migrations(kind: StoreKind): Record<string, Migration> {
   const d = dialectOf(kind);
-  return { "0001-initial": initial(d) };
+  return { "0001-initial": initial(d), "0002-webauthn": webauthn(d) };
 }
 
 export interface MigrationReport {

@@ -46,7 +46,7 @@ describe("openStore", () => {
   it("migrateStore applies the schema once, then nothing", async () => {
     expect(await migrateStore({ db: "m.db", cwd: dir })).toEqual({
       kind: "sqlite",
-      applied: ["0001-initial"],
+      applied: ["0001-initial", "0002-webauthn"],
     });
     expect(await migrateStore({ db: "m.db", cwd: dir })).toEqual({ kind: "sqlite", applied: [] });
   });

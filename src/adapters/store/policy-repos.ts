@@ -102,6 +102,17 @@ export function versionRepo(db: Kysely<Database>): VersionRepo {
         .executeTakeFirst();
       return row ? toVersion(row) : undefined;
     },
+    async currentId() {
+      const row = await db
+        .selectFrom("policy_versions")
+        .select("id")
+        .where("state", "=", "approved")
+        .orderBy("decided_at", "desc")
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row?.id;
+    },
     async decide(id, state, by, at) {
       await db
         .updateTable("policy_versions")

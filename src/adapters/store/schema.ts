@@ -145,6 +145,29 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface WebAuthnCredentialsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** base64url, unique. */
+  credential_id: string;
+  /** COSE key, base64url. */
+  public_key: string;
+  counter: number;
+  /** JSON array of transport names. */
+  transports: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface WebAuthnChallengesTable {
+  user_id: number;
+  /** "register" or "login"; with user_id the primary key. */
+  purpose: string;
+  challenge: string;
+  expires_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -157,6 +180,8 @@ export interface Database {
   analyses: AnalysesTable;
   recertifications: RecertificationsTable;
   audit_log: AuditLogTable;
+  webauthn_credentials: WebAuthnCredentialsTable;
+  webauthn_challenges: WebAuthnChallengesTable;
 }
 
 export type StoreKind = "sqlite" | "postgres";

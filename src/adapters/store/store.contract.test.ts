@@ -408,6 +408,72 @@ function storeContract(name: string, skip: string | undefined, backend: () => Pr
       expect((await store.recertifications.list()).map((x) => x.flow)).toEqual(["db", "web"]);
     });
 
+    it("webauthn: create, look up, list, count, mark used only from the expected counter, delete", async () => {
+      const u = await store.users.create({
+        username: "keyholder",
+        role: "viewer",
+        passwordHash: "x",
+        createdAt: T0,
+      });
+      const other = await store.users.create({
+        username: "keyless",
+        role: "viewer",
+        passwordHash: "x",
+        createdAt: T0,
+      });
+      const c = await store.webauthn.create({
+        userId: u.id,
+        credentialId: "cred-1",
+        publicKey: "pk",
+        counter: 4294967295,
+        transports: ["usb", "nfc"],
+        name: "Desk key",
+        createdAt: T0,
+      });
+      expect(c).toMatchObject({
+        userId: u.id,
+        counter: 4294967295,
+        transports: ["usb", "nfc"],
+        lastUsedAt: null,
+      });
+      expect(await store.webauthn.byCredentialId("cred-1")).toEqual(c);
+      expect(await store.webauthn.byCredentialId("cred-2")).toBeUndefined();
+      const dup = { ...c, userId: other.id };
+      await expect(store.webauthn.create(dup)).rejects.toBeInstanceOf(StoreConflict);
+      await store.webauthn.create({ ...dup, credentialId: "cred-2", counter: 0 });
+      expect(await store.webauthn.countForUser(u.id)).toBe(1);
+      expect((await store.webauthn.listForUser(other.id)).map((x) => x.credentialId)).toEqual(["cred-2"]);
+
+      expect(await store.webauthn.markUsed(c.id, 7, 8, T1)).toBe(false);
+      expect(await store.webauthn.markUsed(c.id, 4294967295, 5, T1)).toBe(true);
+      expect(await store.webauthn.byCredentialId("cred-1")).toMatchObject({ counter: 5, lastUsedAt: T1 });
+
+      expect(await store.webauthn.delete(other.id, c.id)).toBe(false);
+      expect(await store.webauthn.delete(u.id, c.id)).toBe(true);
+      expect(await store.webauthn.deleteForUser(other.id)).toBe(1);
+      expect(await store.webauthn.countForUser(other.id)).toBe(0);
+    });
+
+    it("webauthn challenges: put replaces per user and purpose, take removes", async () => {
+      const u = await store.users.create({
+        username: "challenged",
+        role: "viewer",
+        passwordHash: "x",
+        createdAt: T0,
+      });
+      await store.webauthn.putChallenge({ userId: u.id, purpose: "login", challenge: "a", expiresAt: T1 });
+      await store.webauthn.putChallenge({ userId: u.id, purpose: "login", challenge: "b", expiresAt: T2 });
+      await store.webauthn.putChallenge({ userId: u.id, purpose: "register", challenge: "r", expiresAt: T1 });
+      expect(await store.webauthn.takeChallenge(u.id, "login")).toEqual({
+        userId: u.id,
+        purpose: "login",
+        challenge: "b",
+        expiresAt: T2,
+      });
+      expect(await store.webauthn.takeChallenge(u.id, "login")).toBeUndefined();
+      expect((await store.webauthn.takeChallenge(u.id, "register"))?.challenge).toBe("r");
+    });
+
     it("a transaction that throws leaves nothing behind; nested calls join it", async () => {
       const before = await store.users.count();
       await expect(

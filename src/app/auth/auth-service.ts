@@ -8,6 +8,7 @@ import { dummyHash, verifyPassword } from "./passwords.js";
 import { SessionService, type SessionCheck } from "./sessions.js";
 import { Throttle } from "./throttle.js";
 import { acceptTotp, newRecoveryCodes, newTotpSecret, totpUri, useRecoveryCode } from "./totp.js";
+import { secondFactorMethods, type SecondFactorMethod } from "./webauthn-settings.js";
 import { fail, toPublicUser, type Actor, type Client, type Failure, type PublicUser } from "./types.js";
 
 export interface LoginInput {
@@ -31,7 +32,11 @@ export type LoginResult =
       readonly stage: "full" | "password";
       readonly next?: "enroll-mfa";
     }
-  | (Failure<LoginFailureCode> & { readonly retryAfterSeconds?: number });
+  | (Failure<LoginFailureCode> & {
+      readonly retryAfterSeconds?: number;
+      /** With "mfa-required": the second factors the user has. */
+      readonly methods?: readonly SecondFactorMethod[];
+    });
 
 export type EnrolmentResult =
   | { readonly ok: true; readonly secret: string; readonly uri: string }
@@ -43,7 +48,8 @@ export type ConfirmResult =
 
 const MESSAGES: Record<LoginFailureCode, string> = {
   "invalid-credentials": "Invalid username or password",
-  "mfa-required": "A second factor is required: the code from your authenticator app, or a recovery code",
+  "mfa-required":
+    "A second factor is required: the code from your authenticator app, a recovery code, or a security key (POST /api/v1/auth/webauthn/login/options)",
   "mfa-invalid": "Invalid authentication code",
   locked: "Too many failed sign-ins for this account",
   throttled: "Too many failed sign-ins from this address",
@@ -87,9 +93,11 @@ export class AuthService {
     const passwordOk = (await verifyPassword(hash, input.password)) && usable !== undefined;
     if (!usable || usable.disabled || !passwordOk)
       return this.failed(user, username, client, "invalid-credentials");
-    if (usable.totpEnabled) {
+    // A security key counts as a second factor as much as TOTP: with either, the password alone is not enough.
+    const methods = await secondFactorMethods(this.store, usable);
+    if (methods.length > 0) {
       if (!input.totp && !input.recoveryCode)
-        return this.failed(usable, username, client, "mfa-required", false);
+        return { ...(await this.failed(usable, username, client, "mfa-required", false)), methods };
       const method = await this.secondFactor(usable.id, input, now);
       if (!method) return this.failed(usable, username, client, "mfa-invalid");
       return this.succeed(usable, client, "full", method);
@@ -101,8 +109,12 @@ export class AuthService {
   private secondFactor(userId: number, input: LoginInput, now: Date): Promise<string | undefined> {
     return this.store.transaction(async (tx) => {
       const user = await tx.users.byId(userId);
-      if (!user?.totpSecret) return undefined;
-      const step = input.totp ? acceptTotp(user.totpSecret, input.totp, now, user.totpLastStep) : undefined;
+      if (!user) return undefined;
+      // Recovery codes also serve users whose only second factor is a security key.
+      const step =
+        input.totp && user.totpEnabled && user.totpSecret
+          ? acceptTotp(user.totpSecret, input.totp, now, user.totpLastStep)
+          : undefined;
       if (step !== undefined) {
         await tx.users.update(user.id, { totpLastStep: step });
         return "totp";
@@ -149,7 +161,7 @@ export class AuthService {
     client: Client,
     code: "invalid-credentials" | "mfa-required" | "mfa-invalid",
     counts = true,
-  ): Promise<LoginResult> {
+  ): Promise<Failure<LoginFailureCode>> {
     await this.store.transaction(async (tx) => {
       if (counts) await this.throttle.fail(tx, username, client.address, this.clock.now());
       await this.recordFailure(user, username, client, code, "failure", tx);

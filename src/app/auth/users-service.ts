@@ -7,6 +7,7 @@ import type { AuthConfig } from "./config.js";
 import { checkPassword, hashPassword, verifyPassword, type PasswordProblemCode } from "./passwords.js";
 import { Throttle } from "./throttle.js";
 import { newRecoveryCodes, newTotpSecret, totpUri } from "./totp.js";
+import { secondFactorMethods } from "./webauthn-settings.js";
 import { fail, toPublicUser, type Actor, type Failure, type PublicUser } from "./types.js";
 
 export type UserFailureCode =
@@ -151,7 +152,7 @@ export class UserService {
     const user = await this.store.users.byId(userId);
     if (!user) return unknownUser(userId);
     if (role !== "admin" && (await this.isLastAdmin(user))) return lastAdmin(user, "demote");
-    const endSessions = roleNeedsMfa(role) && !user.totpEnabled;
+    const endSessions = roleNeedsMfa(role) && (await secondFactorMethods(this.store, user)).length === 0;
     return this.change(actor, user, { role }, "user.set-role", { from: user.role, to: role }, endSessions);
   }
 
@@ -163,6 +164,8 @@ export class UserService {
     const user = await this.store.users.byId(userId);
     if (!user) return unknownUser(userId);
     const mfa = roleNeedsMfa(user.role) ? issueMfa(user.username) : undefined;
+    // Security keys go too: a reset is for a lost or stolen factor, and which one is not known.
+    await this.store.webauthn.deleteForUser(user.id);
     const change: UserChange = {
       totpSecret: mfa?.secret ?? null,
       totpEnabled: mfa !== undefined,

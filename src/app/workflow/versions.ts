@@ -60,6 +60,19 @@ export class PolicyVersions {
     return record && { record, opened: this.cache.open(record.id, record.files, this.today()) };
   }
 
+  /**
+   * The opened policy of the version in force (or of `id`), reading its files only when it is not loaded yet:
+   * the path every question takes, so it costs one indexed read of an id.
+   */
+  async opened(id?: number): Promise<{ id: number; opened: OpenedPolicy } | undefined> {
+    const versionId = id ?? (await this.store.versions.currentId());
+    if (versionId === undefined) return undefined;
+    const hit = this.cache.peek(versionId, this.today());
+    if (hit) return { id: versionId, opened: hit };
+    const view = id === undefined ? await this.current() : await this.open(versionId);
+    return view && { id: view.record.id, opened: view.opened };
+  }
+
   async open(id: number): Promise<VersionView | undefined> {
     const record = await this.store.versions.get(id);
     return record && { record, opened: this.cache.open(record.id, record.files, this.today()) };
