@@ -12,9 +12,9 @@ import type { Services } from "../server/compose.js";
 import { oidcSettingsFromEnv, readOidcSettings } from "../server/oidc-settings.js";
 import { createServer, createServices } from "../server/compose.js";
 import { packageVersion } from "../fs/package-root.js";
+import { readPolicyRepository } from "../fs/policy-files.js";
 import { CliError, type CommandContext } from "./io.js";
 import { colors } from "./output.js";
-import { readPolicy } from "./policy.js";
 import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from "./store-options.js";
 
 interface ServeOptions extends StoreCliOptions {
@@ -87,8 +87,9 @@ function webauthnSettings(opts: ServeOptions, secure: boolean): WebAuthnSettings
 async function firstStart(s: Services, opts: ServeOptions, ctx: CommandContext): Promise<string[]> {
   const lines: string[] = [];
   if (opts.policy !== undefined && !(await s.store.versions.current())) {
-    const files = await readPolicy(opts.policy, ctx);
-    const r = await s.versions.bootstrap("system", files.sources, `Imported from ${opts.policy}`);
+    const read = await readPolicyRepository(opts.policy, ctx.io.cwd);
+    if (!read.ok) throw new CliError(read.message);
+    const r = await s.versions.bootstrap("system", read.files.sources, `Imported from ${opts.policy}`);
     if (!r.ok) throw new CliError(`Cannot import the policy "${opts.policy}": ${r.message}`);
     lines.push(`Imported ${opts.policy} as policy version ${r.version.id}.`);
   }

@@ -47,6 +47,18 @@ export async function readPolicyFiles(path: string, cwd: string): Promise<Policy
   return { ok: true, files: { name: name || "policy", sources } };
 }
 
+/**
+ * Reads a policy repository to store it as a version: the same files, with paths relative to the repository
+ * (a folder) or the file's own name, so that where the server was started from is not part of the policy.
+ */
+export async function readPolicyRepository(path: string, cwd: string): Promise<PolicyFilesResult> {
+  const absolute = resolve(cwd, path);
+  const info = await stat(absolute).catch(() => undefined);
+  return info?.isDirectory()
+    ? readPolicyFiles(".", absolute)
+    : readPolicyFiles(basename(absolute), resolve(absolute, ".."));
+}
+
 async function findYamlFiles(folder: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(folder, { withFileTypes: true })) {

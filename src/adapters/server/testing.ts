@@ -8,7 +8,7 @@ import { totpCode } from "../../app/auth/totp.js";
 import type { WebAuthnSettings } from "../../app/auth/webauthn-settings.js";
 import { permissionsOf, type Role } from "../../app/roles.js";
 import type { Store } from "../../app/store.js";
-import { readPolicyFiles } from "../fs/policy-files.js";
+import { readPolicyRepository } from "../fs/policy-files.js";
 import { openStore, type OpenStoreOptions } from "../store/open-store.js";
 import { createServer, createServices, type Services } from "./compose.js";
 
@@ -67,7 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = authConfig({ ...options.auth, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
   const services = createServices(store, clock, config);
   if (options.policy !== false) {
-    const files = await readPolicyFiles(ACME, process.cwd());
+    const files = await readPolicyRepository(ACME, process.cwd());
     if (!files.ok) throw new Error(files.message);
     const r = await services.versions.bootstrap("system", files.files.sources, "The example organization");
     if (!r.ok) throw new Error(r.message);

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditHash } from "../../app/audit.js";
 import { verifyAuditChain } from "../../app/audit-verify.js";
@@ -13,7 +12,8 @@ import type { NewAuditEntry, Store } from "../../app/store.js";
 import { StoreConflict } from "./errors.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrations.js";
-import { describeStoreUrl, type OpenStoreOptions, openStore } from "./open-store.js";
+import { type OpenStoreOptions, openStore } from "./open-store.js";
+import { freshSchema, postgresUnavailable } from "./testing/postgres.js";
 
 interface Backend {
   /** Where the store lives: opening it again reaches the same data. */
@@ -542,35 +542,6 @@ storeContract("sqlite", undefined, async () => {
   return { options: { data: dir }, cleanup: async () => undefined };
 });
 
-const PG_URL = process.env.RAMPART_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const pgUnavailable = await probePostgres(PG_URL);
-if (pgUnavailable !== undefined && process.env.RAMPART_REQUIRE_ORACLES === "1") {
-  throw new Error(`PostgreSQL is required (RAMPART_REQUIRE_ORACLES=1) but unreachable: ${pgUnavailable}`);
-}
+const pgUnavailable = await postgresUnavailable();
 
-storeContract("postgres", pgUnavailable, async () => {
-  const schema = `rampart_t_${Math.random().toString(36).slice(2, 10)}`;
-  return {
-    options: { db: PG_URL, schema },
-    cleanup: async () => {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
-});
-
-/** Undefined when PostgreSQL answers; otherwise why not. */
-async function probePostgres(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return undefined;
-  } catch (e) {
-    return `PostgreSQL at ${describeStoreUrl(url)} is unreachable (${e instanceof Error ? e.message || e.name : String(e)}); set RAMPART_TEST_PG`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+storeContract("postgres", pgUnavailable, async () => freshSchema());
