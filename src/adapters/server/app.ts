@@ -277,7 +277,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get("/api/openapi.json", async () => document);
   app.get("/healthz", async (_request, reply) => {
     const { ok, ...extra } = options.health ? await options.health() : { ok: true };
-    return reply.status(ok !== false ? 200 : 503).send({ status: ok !== false ? "ok" : "unavailable", ...extra });
+    return reply
+      .status(ok !== false ? 200 : 503)
+      .send({ status: ok !== false ? "ok" : "unavailable", ...extra });
   });
   for (const spec of routes) registerRoute(app, spec, options.authenticator, secure);
   return app;
