@@ -135,7 +135,30 @@ function openSqlite(file: string): Kysely<Database> {
   } catch (e) {
     throw new StoreError(`Cannot open the database "${file}": ${reason(e)}`, { cause: e });
   }
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  return new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
+  });
+}
+
+/**
+ * Kysely prepares every query's statement anew; the server runs the same few queries on every request (the
+ * token, its user, the version in force), and preparing costs more than running them. Statements are kept by
+ * their text (a bounded number: the queries are built from code, so their texts are few).
+ */
+function withStatementCache(database: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (!statement) {
+        statement = database.prepare(text);
+        if (cache.size >= 500) cache.clear();
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**
