@@ -36,6 +36,8 @@ command -v git >/dev/null || apt_install git
 # Test oracles (real tools): the kernel's netfilter front ends, a raw packet sender, Capirca for the benchmark.
 TEST_PACKAGES=(nftables iptables ipset iproute2 python3-scapy python3-capirca)
 if [ "$want_test" = 1 ] && [ ${#TEST_PACKAGES[@]} -gt 0 ]; then apt_install "${TEST_PACKAGES[@]}"; fi
+# The browser tests drive Debian's Chromium (test/browser); a Chromium already at /usr/bin/chromium is used as is.
+if [ "$want_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
 
 # PostgreSQL for the store's contract suite (127.0.0.1:5432, trust auth, database "test"). A server that already
 # answers is left alone; otherwise Debian's is installed, opened to local trust (a test machine only) and started.
@@ -64,5 +66,6 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-progress >&2
 fi
+# Builds the server (tsc) and the web console (vite, into dist/web).
 npm run --silent build >&2
 echo "setup: ready" >&2

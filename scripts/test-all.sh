@@ -15,6 +15,7 @@ check() {
   if "$@"; then passed=$((passed + 1)); else echo "FAILED: $name" >&2; failed=$((failed + 1)); fi
 }
 check typecheck npx tsc -p tsconfig.json --noEmit
+check typecheck-web npx tsc -p web/tsconfig.json --noEmit
 check eslint npx eslint .
 check prettier npx prettier --check . --log-level warn
 check boundaries node scripts/check-boundaries.mjs

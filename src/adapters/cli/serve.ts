@@ -154,6 +154,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         [
           `${c.bold("Rampart management server")} on ${address} (database: ${store.kind})`,
           ...notes,
+          `Console: ${address}/`,
           `API documentation: ${address}/api/docs`,
           `Sign in: POST ${address}/api/v1/auth/login with {"username", "password", "totp"}`,
           `Stop with Ctrl-C.`,

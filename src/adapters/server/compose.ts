@@ -19,6 +19,7 @@ import { AccessRequests } from "../../app/workflow/requests.js";
 import { PolicyVersions } from "../../app/workflow/versions.js";
 import { type Authenticator, buildServer } from "./app.js";
 import { Metrics } from "./metrics.js";
+import { defaultConsoleDir, registerConsole } from "./static.js";
 import type { Identity } from "./route.js";
 import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
@@ -96,6 +97,8 @@ export interface ServerSettings {
   readonly webauthn?: WebAuthnSettings;
   /** The port the server is reached at, for the default WebAuthn origin. */
   readonly port?: number;
+  /** The built web console (default: dist/web of the package); not built: the API alone is served. */
+  readonly consoleDir?: string;
   readonly tls?: { key: string | Buffer; cert: string | Buffer };
   readonly trustProxy?: boolean;
   readonly logger?: boolean | Record<string, unknown>;
@@ -147,7 +150,7 @@ export async function createServer(s: Services, settings: ServerSettings): Promi
     ...deployRoutes(s),
     ...auditRoutes(s.store, s.audit),
   ];
-  return buildServer({
+  const app = await buildServer({
     routes,
     authenticator: authenticator(s),
     version: settings.version,
@@ -165,4 +168,6 @@ export async function createServer(s: Services, settings: ServerSettings): Promi
       }
     },
   });
+  await registerConsole(app, settings.consoleDir ?? defaultConsoleDir());
+  return app;
 }

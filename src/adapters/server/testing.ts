@@ -1,6 +1,7 @@
 // A real server for tests: SQLite in memory (or PostgreSQL), the example organization as version 1, a clock
 // tests can move, cheap password hashing, listening on a loopback port chosen by the system.
 
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { authConfig, type AuthConfig } from "../../app/auth/config.js";
@@ -8,11 +9,12 @@ import { totpCode } from "../../app/auth/totp.js";
 import type { WebAuthnSettings } from "../../app/auth/webauthn-settings.js";
 import { permissionsOf, type Role } from "../../app/roles.js";
 import type { Store } from "../../app/store.js";
+import { findPackageRoot } from "../fs/package-root.js";
 import { readPolicyRepository } from "../fs/policy-files.js";
 import { openStore, type OpenStoreOptions } from "../store/open-store.js";
 import { createServer, createServices, type Services } from "./compose.js";
 
-export const ACME = fileURLToPath(new URL("../../../examples/acme", import.meta.url));
+export const ACME = join(findPackageRoot() ?? fileURLToPath(new URL("../../..", import.meta.url)), "examples", "acme");
 
 /** A clock that stands still until a test moves it. */
 export class TestClock {

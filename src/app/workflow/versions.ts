@@ -41,7 +41,12 @@ export interface RecordOptions {
 
 const ATTEMPTS = 3;
 
+/** How long the id of the version in force is taken as known (see currentId). */
+const CURRENT_ID_SECONDS = 1;
+
 export class PolicyVersions {
+  private currentHint: { id: number; at: number } | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly audit: AuditLog,
@@ -65,12 +70,25 @@ export class PolicyVersions {
    * the path every question takes, so it costs one indexed read of an id.
    */
   async opened(id?: number): Promise<{ id: number; opened: OpenedPolicy } | undefined> {
-    const versionId = id ?? (await this.store.versions.currentId());
+    const versionId = id ?? (await this.currentId());
     if (versionId === undefined) return undefined;
     const hit = this.cache.peek(versionId, this.today());
     if (hit) return { id: versionId, opened: hit };
     const view = id === undefined ? await this.current() : await this.open(versionId);
     return view && { id: view.record.id, opened: view.opened };
+  }
+
+  /**
+   * The id of the version in force, read at most once a second: questions arrive by the thousand, the policy
+   * changes a few times a day. An approval made through this process is seen at once; one made by another
+   * server process on the same database within a second.
+   */
+  private async currentId(): Promise<number | undefined> {
+    const now = performance.now();
+    if (this.currentHint && now - this.currentHint.at < CURRENT_ID_SECONDS * 1000) return this.currentHint.id;
+    const id = await this.store.versions.currentId();
+    this.currentHint = id === undefined ? undefined : { id, at: now };
+    return id;
   }
 
   async open(id: number): Promise<VersionView | undefined> {
@@ -145,6 +163,7 @@ export class PolicyVersions {
       return { ok: true, version };
     }
     version = (await tx.versions.decide(version.id, "approved", options.approvedBy, at))!;
+    this.currentHint = undefined;
     await log.record({
       actor: options.approvedBy,
       action: "version.approve",
@@ -215,6 +234,7 @@ export class PolicyVersions {
           ),
         );
       const version = (await tx.versions.decide(id, "approved", actor, this.clock.now().toISOString()))!;
+      this.currentHint = undefined;
       await log.record({
         actor,
         action: "version.approve",
@@ -316,6 +336,7 @@ export class PolicyVersions {
         requestId: null,
       });
       const version = (await tx.versions.decide(created.id, "approved", actor, created.createdAt))!;
+      this.currentHint = undefined;
       await this.audit.within(tx).record({
         actor,
         action: "version.bootstrap",

@@ -1,0 +1,66 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  browserSkipReason,
+  ensureBuilt,
+  launchBrowser,
+  screenshot,
+  signIn,
+  startRampart,
+  watchErrors,
+  type Rampart,
+} from "./harness.js";
+
+const skip = browserSkipReason();
+if (skip && process.env.RAMPART_REQUIRE_ORACLES === "1")
+  throw new Error(`The browser tests must run here (RAMPART_REQUIRE_ORACLES=1) but ${skip}`);
+
+describe.skipIf(skip !== undefined)(`the web console in Chromium${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  let rampart: Rampart;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    rampart = await startRampart();
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rampart?.stop();
+  });
+
+  it("signs the admin in with TOTP and shows the dashboard filled with the example's data", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(rampart.url);
+    await page.waitForURL(/\/login$/);
+    await signIn(page, rampart);
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    const zones = page.locator(".stat", { hasText: "Zones" }).locator("dd");
+    await expect.poll(() => zones.textContent()).toBe("13");
+    await page.getByRole("cell", { name: "hr-legacy-export" }).waitFor();
+    await expect.poll(() => page.locator(".user-box").textContent()).toContain("admin");
+    await screenshot(page, "dashboard");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("collapses the sidebar behind a menu button on a narrow screen", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, rampart);
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    const matrix = page.getByRole("link", { name: "Matrix" });
+    expect(await matrix.isVisible()).toBe(false);
+    await page.getByRole("button", { name: "Menu" }).click();
+    await screenshot(page, "dashboard-narrow-menu");
+    await matrix.click();
+    await page.getByRole("heading", { name: "Zone matrix", level: 1 }).waitFor();
+    expect(await matrix.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
