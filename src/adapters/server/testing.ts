@@ -14,7 +14,11 @@ import { readPolicyRepository } from "../fs/policy-files.js";
 import { openStore, type OpenStoreOptions } from "../store/open-store.js";
 import { createServer, createServices, type Services } from "./compose.js";
 
-export const ACME = join(findPackageRoot() ?? fileURLToPath(new URL("../../..", import.meta.url)), "examples", "acme");
+export const ACME = join(
+  findPackageRoot() ?? fileURLToPath(new URL("../../..", import.meta.url)),
+  "examples",
+  "acme",
+);
 
 /** A clock that stands still until a test moves it. */
 export class TestClock {
