@@ -2,49 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog, type Clock } from "../../app/audit.js";
 import { verifyAuditChain } from "../../app/audit-verify.js";
 import type { AuditEntry } from "../../app/store.js";
 import { openStore } from "../store/open-store.js";
-import { registerAudit } from "./audit.js";
-import { CliError, type CommandContext } from "./io.js";
+import { runCli } from "./testing.js";
 
-/** Runs `rampart audit …` in-process as main.ts's run() would (until main.ts registers the command). */
-async function runAudit(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const ctx: CommandContext = {
-    io: {
-      stdout: (s) => void (stdout += s),
-      stderr: (s) => void (stderr += s),
-      isTTY: false,
-      env,
-      cwd: dir,
-      today: "2025-06-15",
-    },
-    argv,
-    today: "2025-06-15",
-    exitCode: 0,
-  };
-  const program = new Command("rampart").exitOverride().configureOutput({
-    writeOut: (s) => ctx.io.stdout(s),
-    writeErr: (s) => ctx.io.stderr(s),
-  });
-  registerAudit(program, ctx);
-  let code: number;
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    code = ctx.exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) code = e.exitCode === 0 ? 0 : 2;
-    else if (e instanceof CliError) {
-      stderr += `rampart: ${e.message}\n`;
-      code = e.exitCode;
-    } else throw e;
-  }
-  return { code, stdout, stderr };
+/** Runs `rampart …` in-process in the test's folder. */
+function runAudit(argv: string[], env: Record<string, string> = {}) {
+  return runCli(argv, { cwd: dir, env });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "rampart-audit-cli-"));

@@ -1,42 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command, CommanderError } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { registerDb } from "./db.js";
-import { CliError, type CommandContext } from "./io.js";
+import { runCli } from "./testing.js";
 
-/** Runs `rampart db …` in-process as main.ts's run() would (until main.ts registers the command). */
-async function runDb(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const ctx: CommandContext = {
-    io: {
-      stdout: (s) => void (stdout += s),
-      stderr: (s) => void (stderr += s),
-      isTTY: false,
-      env,
-      cwd: dir,
-      today: "2025-06-15",
-    },
-    argv,
-    today: "2025-06-15",
-    exitCode: 0,
-  };
-  const program = new Command("rampart").exitOverride().configureOutput({
-    writeOut: (s) => ctx.io.stdout(s),
-    writeErr: (s) => ctx.io.stderr(s),
-  });
-  registerDb(program, ctx);
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    return { code: ctx.exitCode, stdout, stderr };
-  } catch (e) {
-    if (e instanceof CommanderError) return { code: e.exitCode === 0 ? 0 : 2, stdout, stderr };
-    if (e instanceof CliError)
-      return { code: e.exitCode, stdout, stderr: stderr + `rampart: ${e.message}\n` };
-    throw e;
-  }
+/** Runs `rampart …` in-process in the test's folder. */
+function runDb(argv: string[], env: Record<string, string> = {}) {
+  return runCli(argv, { cwd: dir, env });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "rampart-db-cli-"));

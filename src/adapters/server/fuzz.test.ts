@@ -3,13 +3,7 @@
 
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./testing.js";
-
-interface Operation {
-  method: string;
-  path: string;
-  access: string;
-}
+import { listOperations, type Operation, startTestServer, type TestServer } from "./testing.js";
 
 let server: TestServer;
 let operations: Operation[] = [];
@@ -18,16 +12,7 @@ const seen = new Map<number, number>();
 
 beforeAll(async () => {
   server = await startTestServer();
-  const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { "x-rampart-access": string }>>;
-  };
-  operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      access: op["x-rampart-access"],
-    })),
-  );
+  operations = await listOperations(server.url);
 }, 60_000);
 
 afterAll(async () => {

@@ -3,13 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsOf, ROLES, roleAllows, type Permission, type Role } from "../../app/roles.js";
-import { startTestServer, type TestServer } from "./testing.js";
-
-interface Operation {
-  method: string;
-  path: string;
-  access: string;
-}
+import { listOperations, type Operation, startTestServer, type TestServer } from "./testing.js";
 
 let server: TestServer;
 let operations: Operation[] = [];
@@ -17,16 +11,7 @@ const tokens = new Map<Role, string>();
 
 beforeAll(async () => {
   server = await startTestServer();
-  const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { "x-rampart-access": string }>>;
-  };
-  operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      access: op["x-rampart-access"],
-    })),
-  );
+  operations = await listOperations(server.url);
   for (const role of ROLES) tokens.set(role, await server.token(role));
 }, 60_000);
 

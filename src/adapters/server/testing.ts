@@ -125,3 +125,25 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
+
+/** One operation of the OpenAPI document, with who may call it. */
+export interface Operation {
+  readonly method: string;
+  /** OpenAPI syntax: /api/v1/versions/{id} */
+  readonly path: string;
+  readonly access: string;
+}
+
+/** Every operation the running server's OpenAPI document lists. */
+export async function listOperations(url: string): Promise<Operation[]> {
+  const doc = (await (await fetch(`${url}/api/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, { "x-rampart-access": string }>>;
+  };
+  return Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      access: op["x-rampart-access"],
+    })),
+  );
+}

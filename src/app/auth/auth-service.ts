@@ -4,7 +4,7 @@ import { AuditLog, type Clock } from "../audit.js";
 import { roleNeedsMfa } from "../roles.js";
 import type { Store, UserChange, UserRecord } from "../store.js";
 import type { AuthConfig } from "./config.js";
-import { dummyHash, verifyPassword } from "./passwords.js";
+import { passwordUser } from "./passwords.js";
 import { SessionService, type SessionCheck } from "./sessions.js";
 import { Throttle } from "./throttle.js";
 import { acceptTotp, newRecoveryCodes, newTotpSecret, totpUri, useRecoveryCode } from "./totp.js";
@@ -87,12 +87,8 @@ export class AuthService {
       };
     }
     const user = await this.store.users.byName(username);
-    // Unknown users, SSO-only users and disabled users cost one argon2 verification like everyone else.
-    const usable = user && user.passwordHash.startsWith("$argon2") ? user : undefined;
-    const hash = usable ? usable.passwordHash : await dummyHash(this.config.argon2);
-    const passwordOk = (await verifyPassword(hash, input.password)) && usable !== undefined;
-    if (!usable || usable.disabled || !passwordOk)
-      return this.failed(user, username, client, "invalid-credentials");
+    const usable = await passwordUser(user, input.password, this.config.argon2);
+    if (!usable) return this.failed(user, username, client, "invalid-credentials");
     // A security key counts as a second factor as much as TOTP: with either, the password alone is not enough.
     const methods = await secondFactorMethods(this.store, usable);
     if (methods.length > 0) {

@@ -1,6 +1,7 @@
 // Password rules (NIST SP 800-63B: length and a block list, no composition rules) and argon2id hashing.
 
 import { hash, verify } from "@node-rs/argon2";
+import type { UserRecord } from "../store.js";
 import { commonPasswords } from "./common-passwords.js";
 import type { Argon2Params } from "./config.js";
 import { randomSecret } from "./secrets.js";
@@ -112,4 +113,19 @@ export function dummyHash(params: Argon2Params): Promise<string> {
     dummyHashes.set(key, h);
   }
   return h;
+}
+
+/**
+ * The user signing in when `password` is theirs and they may sign in with one, else undefined. Unknown users,
+ * SSO-only users and disabled users cost one argon2 verification like everyone else: timing tells nothing.
+ */
+export async function passwordUser(
+  user: UserRecord | undefined,
+  password: string,
+  params: Argon2Params,
+): Promise<UserRecord | undefined> {
+  const usable = user && user.passwordHash.startsWith("$argon2") ? user : undefined;
+  const hash = usable ? usable.passwordHash : await dummyHash(params);
+  const ok = (await verifyPassword(hash, password)) && usable !== undefined;
+  return ok && !usable.disabled ? usable : undefined;
 }

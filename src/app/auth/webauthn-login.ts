@@ -11,7 +11,7 @@ import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { AuditLog, type Clock } from "../audit.js";
 import type { Store, UserRecord } from "../store.js";
 import type { AuthConfig } from "./config.js";
-import { dummyHash, verifyPassword } from "./passwords.js";
+import { passwordUser } from "./passwords.js";
 import { SessionService } from "./sessions.js";
 import { Throttle } from "./throttle.js";
 import { fail, toPublicUser, type Client, type Failure, type PublicUser } from "./types.js";
@@ -181,12 +181,8 @@ export class WebAuthnLogin {
       };
     }
     const user = await this.store.users.byName(username);
-    // Unknown, SSO-only and disabled users cost one argon2 verification like everyone else.
-    const usable = user && user.passwordHash.startsWith("$argon2") ? user : undefined;
-    const hash = usable ? usable.passwordHash : await dummyHash(this.config.argon2);
-    const passwordOk = (await verifyPassword(hash, input.password)) && usable !== undefined;
-    if (!usable || usable.disabled || !passwordOk)
-      return this.failed(user, username, client, "invalid-credentials");
+    const usable = await passwordUser(user, input.password, this.config.argon2);
+    if (!usable) return this.failed(user, username, client, "invalid-credentials");
     return { ok: true, user: usable };
   }
 
