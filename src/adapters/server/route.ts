@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Permission } from "../../app/roles.js";
 import type { PublicUser } from "../../app/auth/types.js";
 import type { SessionRecord } from "../../app/store.js";
-import { HttpProblem } from "./problem.js";
+import { HttpProblem, problemFromApp } from "./problem.js";
 
 /** Who is calling: a signed-in user through a session cookie, or an API token. */
 export interface Identity {
@@ -112,3 +112,19 @@ export const dateString = z
       !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
     "not a calendar date",
   );
+
+/** A database id in a body: a positive 32-bit integer. */
+export const recordId = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
+
+/** `?version=N`: a policy version; absent means the one in force. */
+export const versionQuery = z.object({ version: z.coerce.number().pipe(recordId).optional() }).strict();
+
+/** A use case's result, or its problem thrown as the HTTP answer it maps to. */
+export function unwrap<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
+  if (!r.ok) throw problemFromApp(r as unknown as { code: string; message: string });
+  return r as Extract<T, { ok: true }>;
+}

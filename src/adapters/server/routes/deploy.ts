@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { AnalysisService } from "../../../app/workflow/analysis-service.js";
 import type { Deployments } from "../../../app/workflow/deploy.js";
 import type { Recertification } from "../../../app/workflow/recert.js";
-import { notFound, problemFromApp } from "../problem.js";
-import { dateString, idParams, route, type RouteSpec } from "../route.js";
+import { notFound } from "../problem.js";
+import { dateString, idParams, recordId, route, type RouteSpec, unwrap, versionQuery } from "../route.js";
 
 export interface DeployServices {
   readonly deployments: Deployments;
@@ -16,11 +16,7 @@ export interface DeployServices {
 
 const UPLOAD_LIMIT = 12 * 1024 * 1024;
 const pointName = z.string().min(1).max(128);
-const versionId = z
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 31 - 1);
+const versionId = recordId;
 const files = z
   .array(z.object({ name: z.string().min(1).max(200), text: z.string().max(10 * 1024 * 1024) }).strict())
   .min(1)
@@ -28,11 +24,6 @@ const files = z
   .describe("the configuration files as read from the device");
 const format = z.string().min(1).max(32).optional().describe("the files' format; detected when absent");
 const note = z.string().max(2000).optional();
-
-function unwrap<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
-  if (!r.ok) throw problemFromApp(r as unknown as { code: string; message: string });
-  return r as Extract<T, { ok: true }>;
-}
 
 function actorName(identity: { user: { username: string } } | undefined): string {
   return identity!.user.username;
@@ -65,16 +56,7 @@ export function deployRoutes(s: DeployServices): RouteSpec[] {
       tag: "deploy",
       access: "policy:read",
       params: z.object({ point: pointName }).strict(),
-      query: z
-        .object({
-          version: z.coerce
-            .number()
-            .int()
-            .positive()
-            .max(2 ** 31 - 1)
-            .optional(),
-        })
-        .strict(),
+      query: versionQuery,
       handler: async ({ params, query, identity }) => {
         const r = unwrap(
           await s.deployments.plan(actorName(identity), {

@@ -9,30 +9,14 @@ import { askReach } from "../../../app/reach.js";
 import { zoneMatrix, type ZoneMatrix } from "../../../core/analysis/matrix.js";
 import type { Located } from "../../../core/policy/types.js";
 import { HttpProblem } from "../problem.js";
-import { route, type RouteSpec } from "../route.js";
+import { recordId, route, type RouteSpec, versionQuery } from "../route.js";
 
 export interface PolicyAccess {
   /** The version asked for, or the current one; undefined when there is none. */
   open(version: number | undefined): Promise<{ id: number; opened: OpenedPolicy } | undefined>;
 }
 
-const versionField = z
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 31 - 1)
-  .optional()
-  .describe("policy version (default: current)");
-const versionQuery = z
-  .object({
-    version: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31 - 1)
-      .optional(),
-  })
-  .strict();
+const versionField = recordId.optional().describe("policy version (default: current)");
 
 const refList = z
   .union([z.string().min(1).max(512), z.array(z.string().min(1).max(512)).min(1).max(100)])

@@ -4,8 +4,8 @@
 import { z } from "zod";
 import type { AccessRequests } from "../../../app/workflow/requests.js";
 import type { PolicyVersions } from "../../../app/workflow/versions.js";
-import { notFound, problemFromApp } from "../problem.js";
-import { dateString, idParams, route, type RouteSpec } from "../route.js";
+import { notFound } from "../problem.js";
+import { dateString, idParams, route, type RouteSpec, unwrap } from "../route.js";
 
 const POLICY_LIMIT = 6 * 1024 * 1024;
 const note = z.string().max(2000).optional();
@@ -19,11 +19,6 @@ const policyFiles = z
   .min(1)
   .max(500)
   .describe("the policy repository's YAML files, by relative path");
-
-function unwrap<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
-  if (!r.ok) throw problemFromApp(r as unknown as { code: string; message: string });
-  return r as Extract<T, { ok: true }>;
-}
 
 function versionRoutesOnly(v: PolicyVersions): RouteSpec[] {
   return [
