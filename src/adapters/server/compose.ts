@@ -23,7 +23,9 @@ import { defaultConsoleDir, registerConsole } from "./static.js";
 import type { Identity } from "./route.js";
 import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
+import { consoleDataRoutes } from "./routes/console-data.js";
 import { deployRoutes } from "./routes/deploy.js";
+import { pointRoutes } from "./routes/points.js";
 import { questionRoutes } from "./routes/questions.js";
 import { ssoRoutes } from "./routes/sso.js";
 import { webauthnRoutes } from "./routes/webauthn.js";
@@ -149,6 +151,8 @@ export async function createServer(s: Services, settings: ServerSettings): Promi
     ...questionRoutes(access),
     ...deployRoutes(s),
     ...auditRoutes(s.store, s.audit),
+    ...pointRoutes(s),
+    ...consoleDataRoutes(s),
   ];
   const app = await buildServer({
     routes,

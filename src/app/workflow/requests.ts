@@ -74,12 +74,8 @@ export class AccessRequests {
    * The policy in force with the request's flow added, opened and risk-checked. Problems the flow brings are
    * "invalid-input" with their diagnostics; problems the policy already had are not the requester's.
    */
-  private candidate(
-    current: VersionView,
-    spec: RequestSpec,
-    requester: string,
-    n: number,
-  ): Candidate | Problem {
+  /** @internal Used by requests-check.ts: the same preparation for a dry run. */
+  candidate(current: VersionView, spec: RequestSpec, requester: string, n: number): Candidate | Problem {
     const today = this.versions.today();
     const taken = new Set(
       [...current.opened.loaded.policy.flows, ...current.opened.loaded.policy.denies].map((r) => r.name),
