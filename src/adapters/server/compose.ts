@@ -25,6 +25,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
 import { consoleDataRoutes } from "./routes/console-data.js";
 import { deployRoutes } from "./routes/deploy.js";
+import { graphRoutes } from "./routes/graph.js";
 import { pointRoutes } from "./routes/points.js";
 import { questionRoutes } from "./routes/questions.js";
 import { ssoRoutes } from "./routes/sso.js";
@@ -149,6 +150,7 @@ export async function createServer(s: Services, settings: ServerSettings): Promi
     }),
     ...versionRoutes(s.versions, s.requests),
     ...questionRoutes(access),
+    ...graphRoutes(access),
     ...deployRoutes(s),
     ...auditRoutes(s.store, s.audit),
     ...pointRoutes(s),

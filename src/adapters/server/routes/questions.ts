@@ -56,12 +56,18 @@ function located(field: string, values: readonly string[]): Located<string>[] {
 
 const matrices = new WeakMap<OpenedPolicy, ZoneMatrix>();
 
-async function openOrFail(access: PolicyAccess, version: number | undefined) {
+/** The version asked for (default: in force), or the 404 / 409 that says why there is none. */
+export async function versionOrFail(access: PolicyAccess, version: number | undefined) {
   const v = await access.open(version);
   if (!v)
     throw version === undefined
       ? new HttpProblem(409, "no-policy", "No policy version has been approved yet")
       : new HttpProblem(404, "not-found", `Policy version ${version} does not exist`);
+  return v;
+}
+
+async function openOrFail(access: PolicyAccess, version: number | undefined) {
+  const v = await versionOrFail(access, version);
   if (v.opened.blocking.length > 0)
     throw new HttpProblem(
       409,
