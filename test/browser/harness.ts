@@ -53,12 +53,15 @@ export interface Rampart {
   stop(): Promise<void>;
 }
 
-/** Starts `rampart serve --port 0` with the example organization and a fresh SQLite database. */
-export async function startRampart(): Promise<Rampart> {
+/**
+ * Starts `rampart serve --port 0` with a fresh SQLite database and a policy folder: the example organization
+ * unless told (a path relative to the project or absolute, e.g. a generated organization in a temp folder).
+ */
+export async function startRampart(policy = "examples/acme"): Promise<Rampart> {
   const data = mkdtempSync(join(tmpdir(), "rampart-browser-"));
   const child = spawn(
     process.execPath,
-    ["bin/rampart.js", "serve", "--port", "0", "--data", data, "--policy", "examples/acme"],
+    ["bin/rampart.js", "serve", "--port", "0", "--data", data, "--policy", policy],
     {
       cwd: ROOT,
       env: { ...process.env, RAMPART_ADMIN_PASSWORD: ADMIN_PASSWORD },

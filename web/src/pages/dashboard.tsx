@@ -2,18 +2,14 @@
 
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import type {
-  AccessRequestRecord,
-  CurrentVersion,
-  DeploymentRecord,
-  DueReport,
-  VersionSummary,
-} from "../api/types.js";
+import type { PointSummary } from "../../../src/adapters/server/routes/points.js";
+import type { AccessRequestRecord, CurrentVersion, DueReport, VersionSummary } from "../api/types.js";
 import { useApi, type Loaded } from "../api/use-api.js";
 import { BarChart, perDay } from "../components/bar-chart.js";
 import { DataTable } from "../components/data-table.js";
 import { PageHeader } from "../components/page-header.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
+import { DriftTable, FindingsPanel } from "./dashboard/panels.js";
 
 /** One panel: shows the loading and error states of its source, and its content once loaded. */
 function Panel<T>(props: {
@@ -68,18 +64,11 @@ function Posture({ v }: { v: CurrentVersion }) {
   );
 }
 
-/** The newest deployment of each point: what is on the device as far as Rampart knows. */
-function latestPerPoint(deployments: readonly DeploymentRecord[]): DeploymentRecord[] {
-  const seen = new Map<string, DeploymentRecord>();
-  for (const d of deployments) if (!seen.has(d.point)) seen.set(d.point, d);
-  return [...seen.values()];
-}
-
 export default function Dashboard() {
   const current = useApi<CurrentVersion>("/versions/current");
   const pending = useApi<{ requests: AccessRequestRecord[] }>("/requests", { state: "pending" });
   const recert = useApi<DueReport>("/recertification");
-  const deployments = useApi<{ deployments: DeploymentRecord[] }>("/deployments");
+  const points = useApi<{ version: number; points: PointSummary[] }>("/points");
   const versions = useApi<{ versions: VersionSummary[] }>("/versions");
   return (
     <>
@@ -137,27 +126,9 @@ export default function Dashboard() {
             />
           )}
         </Panel>
-        <Panel title="Deployments per enforcement point" source={deployments} wide>
-          {({ deployments: list }) => (
-            <DataTable
-              caption="Newest deployment of each enforcement point"
-              captionHidden
-              rows={latestPerPoint(list)}
-              rowKey={(d) => d.id}
-              empty="Nothing recorded as deployed yet."
-              columns={[
-                { key: "point", header: "Point", sortValue: (d) => d.point },
-                { key: "version", header: "Version", align: "right", sortValue: (d) => d.versionId },
-                { key: "state", header: "State", sortValue: (d) => d.state },
-                {
-                  key: "at",
-                  header: "Recorded",
-                  sortValue: (d) => d.recordedAt,
-                  render: (d) => new Date(d.recordedAt).toLocaleString(),
-                },
-              ]}
-            />
-          )}
+        <FindingsPanel />
+        <Panel title="Drift per enforcement point" source={points} wide>
+          {(p) => <DriftTable version={p.version} points={p.points} />}
         </Panel>
       </div>
     </>

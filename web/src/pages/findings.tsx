@@ -2,7 +2,7 @@
 // stored analyses, failed verifications) in one table, with filters, sorting and CSV export.
 
 import { useMemo, useState } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { DataTable } from "../components/data-table.js";
 import { PageHeader } from "../components/page-header.js";
 import "../components/questions/questions.css";
@@ -80,7 +80,12 @@ function Filters(props: { kinds: string[]; filter: FindingFilter; onChange: (f: 
 
 export default function Findings() {
   const findings = useFindings();
-  const [filter, setFilter] = useState<FindingFilter>({ severity: "", kind: "", text: "" });
+  // The dashboard links here with ?severity=…: the list opens filtered.
+  const [params] = useSearchParams();
+  const [filter, setFilter] = useState<FindingFilter>(() => {
+    const s = params.get("severity");
+    return { severity: s === "error" || s === "warning" || s === "note" ? s : "", kind: "", text: "" };
+  });
   const rows = findings.rows;
   const kinds = useMemo(() => [...new Set((rows ?? []).map((r) => r.kind))].sort(), [rows]);
   const shown = useMemo(() => filterRows(rows ?? [], filter), [rows, filter]);
