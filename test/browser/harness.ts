@@ -34,6 +34,14 @@ export function browserSkipReason(): string | undefined {
 }
 
 /** Builds server and console unless both are built already (scripts/test-all.sh builds before vitest). */
+/** Why the browser tests cannot run here, or undefined; throws where they must run (RAMPART_REQUIRE_ORACLES=1). */
+export function browserSkip(): string | undefined {
+  const skip = browserSkipReason();
+  if (skip && process.env.RAMPART_REQUIRE_ORACLES === "1")
+    throw new Error(`The browser tests must run here (RAMPART_REQUIRE_ORACLES=1) but ${skip}`);
+  return skip;
+}
+
 export function ensureBuilt(): void {
   const built = ["dist/src/adapters/cli/main.js", "dist/web/index.html"].every((f) =>
     existsSync(join(ROOT, f)),

@@ -1,12 +1,8 @@
 // The console's data routes over real HTTP: the live risk check answers like filing would, and stores nothing.
 
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildServer } from "../app.js";
 import { HttpClient } from "../http-client.js";
-import type { Identity } from "../route.js";
 import { startTestServer, type TestServer } from "../testing.js";
-import { consoleDataRoutes } from "./console-data.js";
 
 interface CheckAnswer {
   flow: string;
@@ -17,37 +13,14 @@ const ASK = { from: ["zone:branch"], to: ["asset:hq-print-1"], services: ["https
 
 describe("POST /api/v1/requests/check", () => {
   let server: TestServer;
-  let app: FastifyInstance;
   let url: string;
 
   beforeAll(async () => {
     server = await startTestServer();
-    // The routes on a server of their own, authenticated by API token, until compose.ts registers them.
-    app = await buildServer({
-      routes: consoleDataRoutes(server.services),
-      version: "test",
-      authenticator: {
-        session: async () => ({ reason: "no sessions here" }),
-        async token(bearer) {
-          const r = await server.services.tokens.authenticate(bearer);
-          if (!r.ok) return { reason: r.reason };
-          const identity: Identity = {
-            user: r.user,
-            via: "token",
-            scopes: r.permissions,
-            tokenId: r.token.id,
-          };
-          return identity;
-        },
-      },
-    });
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    url = server.url;
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
     await server?.close();
   });
 

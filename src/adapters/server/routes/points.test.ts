@@ -1,12 +1,9 @@
 // GET /api/v1/points over real HTTP: the example's points, then a compiled config and a recorded deployment.
 
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildServer } from "../app.js";
 import { HttpClient } from "../http-client.js";
-import type { Identity } from "../route.js";
 import { startTestServer, type TestServer } from "../testing.js";
-import { pointRoutes, type PointSummary } from "./points.js";
+import { type PointSummary } from "./points.js";
 
 interface Answer {
   version: number;
@@ -15,38 +12,14 @@ interface Answer {
 
 describe("GET /api/v1/points", () => {
   let server: TestServer;
-  // The route on a server of its own, so that this test does not depend on compose.ts wiring it.
-  let app: FastifyInstance;
   let url: string;
 
   beforeAll(async () => {
     server = await startTestServer();
-    const { services } = server;
-    app = await buildServer({
-      routes: pointRoutes(services),
-      version: "test",
-      authenticator: {
-        session: async () => ({ reason: "no sessions here" }),
-        async token(bearer) {
-          const r = await services.tokens.authenticate(bearer);
-          if (!r.ok) return { reason: r.reason };
-          const identity: Identity = {
-            user: r.user,
-            via: "token",
-            scopes: r.permissions,
-            tokenId: r.token.id,
-          };
-          return identity;
-        },
-      },
-    });
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    url = server.url;
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
     await server?.close();
   });
 
