@@ -3,19 +3,10 @@
 // diff view content; a point is compiled from its page; a user and a token are created from theirs.
 
 import * as OTPAuth from "otpauth";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/adapters/server/http-client.js";
-import {
-  browserSkip,
-  ensureBuilt,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startRampart,
-  watchErrors,
-  type Rampart,
-} from "./harness.js";
+import { browserSkip, useConsoleServer, screenshot, signIn, watchErrors } from "./harness.js";
 
 const skip = browserSkip();
 
@@ -50,29 +41,17 @@ async function askAndCreateApprover(page: Page): Promise<{ requestId: number; ur
 describe.skipIf(skip !== undefined)(
   `the change and admin pages in Chromium${skip ? ` (skipped: ${skip})` : ""}`,
   () => {
-    let rampart: Rampart;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      ensureBuilt();
-      rampart = await startRampart();
-      browser = await launchBrowser();
-    }, 180_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await rampart?.stop();
-    });
+    const env = useConsoleServer();
 
     it("shows versions with a diff, points with a compiled config, the audit log, users and tokens", async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       const errors = watchErrors(page);
-      await signIn(page, rampart);
+      await signIn(page, env.rampart);
       await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
 
       const { requestId, uri } = await askAndCreateApprover(page);
-      const ann = new HttpClient(rampart.url);
+      const ann = new HttpClient(env.rampart.url);
       const login = await ann.login("ann", APPROVER_PASSWORD, OTPAuth.URI.parse(uri).generate());
       expect(login.status).toBe(200);
       const approved = await ann.post<{ version: { id: number } }>(`/api/v1/requests/${requestId}/approve`, {
@@ -82,7 +61,7 @@ describe.skipIf(skip !== undefined)(
       expect(approved.body.version.id).toBe(2);
 
       // Versions: both listed; the diff of version 2 shows the packets the request opened.
-      await page.goto(`${rampart.url}/versions`);
+      await page.goto(`${env.rampart.url}/versions`);
       await page.getByRole("heading", { name: "Policy versions", level: 1 }).waitFor();
       await page.getByRole("cell", { name: "Imported from examples/acme" }).waitFor();
       await page.getByRole("button", { name: "View version 2" }).click();
@@ -95,7 +74,7 @@ describe.skipIf(skip !== undefined)(
       await screenshot(page, "version-diff");
 
       // Points: the seven of acme; compiling one shows its highlighted configuration and the plan.
-      await page.goto(`${rampart.url}/points`);
+      await page.goto(`${env.rampart.url}/points`);
       await page.getByRole("heading", { name: "Points of version 2" }).waitFor();
       for (const p of POINTS) await page.getByRole("button", { name: p, exact: true }).waitFor();
       await screenshot(page, "points");
@@ -108,7 +87,7 @@ describe.skipIf(skip !== undefined)(
       await screenshot(page, "point-config");
 
       // Audit: entries of what just happened, the chain intact, filtering by action.
-      await page.goto(`${rampart.url}/audit`);
+      await page.goto(`${env.rampart.url}/audit`);
       await page.getByText("Intact").waitFor();
       await page.getByRole("cell", { name: "request.approve" }).waitFor();
       await page.getByLabel("Action").fill("config.compile");
@@ -121,7 +100,7 @@ describe.skipIf(skip !== undefined)(
       await screenshot(page, "audit");
 
       // Users: create an operator; its second factor is shown once as a QR code with recovery codes.
-      await page.goto(`${rampart.url}/admin/users`);
+      await page.goto(`${env.rampart.url}/admin/users`);
       await page.getByRole("cell", { name: "ann", exact: true }).waitFor();
       await page.getByLabel("Username").fill("olga");
       await page.getByLabel("Role", { exact: true }).selectOption("operator");
@@ -133,7 +112,7 @@ describe.skipIf(skip !== undefined)(
       await screenshot(page, "admin-users");
 
       // Tokens: create one, shown once; it is then listed.
-      await page.goto(`${rampart.url}/admin/tokens`);
+      await page.goto(`${env.rampart.url}/admin/tokens`);
       await page.getByRole("heading", { name: "Your tokens" }).waitFor();
       await page.getByLabel("Name").fill("ci-export");
       await page.getByRole("checkbox", { name: "audit:read" }).check();

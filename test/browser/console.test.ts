@@ -1,40 +1,18 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  browserSkip,
-  ensureBuilt,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startRampart,
-  watchErrors,
-  type Rampart,
-} from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { browserSkip, useConsoleServer, screenshot, signIn, watchErrors } from "./harness.js";
 
 const skip = browserSkip();
 
 describe.skipIf(skip !== undefined)(`the web console in Chromium${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  let rampart: Rampart;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    rampart = await startRampart();
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await rampart?.stop();
-  });
+  const env = useConsoleServer();
 
   it("signs the admin in with TOTP and shows the dashboard filled with the example's data", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(rampart.url);
+    await page.goto(env.rampart.url);
     await page.waitForURL(/\/login$/);
-    await signIn(page, rampart);
+    await signIn(page, env.rampart);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
     const zones = page.locator(".stat", { hasText: "Zones" }).locator("dd");
     await expect.poll(() => zones.textContent()).toBe("13");
@@ -46,10 +24,10 @@ describe.skipIf(skip !== undefined)(`the web console in Chromium${skip ? ` (skip
   });
 
   it("collapses the sidebar behind a menu button on a narrow screen", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await signIn(page, rampart);
+    await signIn(page, env.rampart);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
     const matrix = page.getByRole("link", { name: "Matrix" });
     expect(await matrix.isVisible()).toBe(false);

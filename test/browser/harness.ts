@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as OTPAuth from "otpauth";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CHROMIUM = "/usr/bin/chromium";
@@ -212,4 +213,22 @@ export async function signIn(page: Page, rampart: Rampart, username = "admin"): 
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByLabel("Code from your authenticator app").fill(await rampart.totp());
   await page.getByRole("button", { name: "Verify" }).click();
+}
+
+/**
+ * A real `rampart serve` (on `policy`) and a Chromium for the tests of one describe block: started before them,
+ * stopped after. Read `rampart` and `browser` inside the tests.
+ */
+export function useConsoleServer(policy?: string): { readonly rampart: Rampart; readonly browser: Browser } {
+  const env = {} as { rampart: Rampart; browser: Browser };
+  beforeAll(async () => {
+    ensureBuilt();
+    env.rampart = await startRampart(policy);
+    env.browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.rampart?.stop();
+  });
+  return env;
 }

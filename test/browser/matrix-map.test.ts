@@ -1,15 +1,6 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  browserSkip,
-  ensureBuilt,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startRampart,
-  watchErrors,
-  type Rampart,
-} from "./harness.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserSkip, useConsoleServer, screenshot, signIn, watchErrors } from "./harness.js";
 
 const skip = browserSkip();
 
@@ -21,25 +12,13 @@ async function drawnNodes(page: Page): Promise<number> {
 }
 
 describe.skipIf(skip !== undefined)(`the matrix and map pages${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  let rampart: Rampart;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    rampart = await startRampart();
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await rampart?.stop();
-  });
+  const env = useConsoleServer();
 
   it("shows the acme zone matrix, opens a cell's flows, and draws and filters the map", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await signIn(page, rampart);
+    await signIn(page, env.rampart);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
 
     await page.getByRole("link", { name: "Matrix" }).click();

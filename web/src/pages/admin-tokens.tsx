@@ -12,6 +12,7 @@ import { ErrorBox } from "../components/states.js";
 import { useSession } from "../session.js";
 import "./admin/admin.css";
 import { Section, when } from "./admin/section.js";
+import { TextField } from "../components/text-field.js";
 
 function CreateToken({ onCreated }: { onCreated: (token: string) => void }) {
   const { me } = useSession();
@@ -44,16 +45,7 @@ function CreateToken({ onCreated }: { onCreated: (token: string) => void }) {
   };
   return (
     <form className="admin-form" onSubmit={submit} aria-label="Create a token">
-      <div className="field">
-        <label htmlFor="token-name">Name</label>
-        <input
-          id="token-name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={64}
-        />
-      </div>
+      <TextField id="token-name" label="Name" value={name} required maxLength={64} onValue={setName} />
       <div className="field">
         <label htmlFor="token-days">Expires in days</label>
         <input

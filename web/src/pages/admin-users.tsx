@@ -11,6 +11,7 @@ import { ErrorBox } from "../components/states.js";
 import "./admin/admin.css";
 import { IssuedMfa } from "./admin/issued-mfa.js";
 import { Section, when } from "./admin/section.js";
+import { TextField } from "../components/text-field.js";
 
 const ROLES = ["viewer", "requester", "approver", "policy-admin", "operator", "admin"] as const;
 
@@ -57,16 +58,14 @@ function CreateUser({ onCreated }: { onCreated: (issued: Issued) => void }) {
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="new-password">Password (optional)</label>
-        <input
-          id="new-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </div>
+      <TextField
+        id="new-password"
+        label="Password (optional)"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onValue={setPassword}
+      />
       <button type="submit" className="primary">
         Create user
       </button>

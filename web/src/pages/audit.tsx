@@ -12,6 +12,7 @@ import { PageHeader } from "../components/page-header.js";
 import { ErrorBox } from "../components/states.js";
 import "./admin/admin.css";
 import { Section, download, when } from "./admin/section.js";
+import { TextField } from "../components/text-field.js";
 
 const PAGE = 50;
 
@@ -41,34 +42,22 @@ function Filters({ onApply }: { onApply: (actor: string, action: string, after: 
   };
   return (
     <form className="admin-form" onSubmit={submit} aria-label="Audit filters">
-      <div className="field">
-        <label htmlFor="audit-actor">Actor</label>
-        <input
-          id="audit-actor"
-          value={actor}
-          onChange={(e) => setActor(e.target.value)}
-          placeholder="admin"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="audit-action">Action</label>
-        <input
-          id="audit-action"
-          value={action}
-          onChange={(e) => setAction(e.target.value)}
-          placeholder="auth.login"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="audit-after">After entry</label>
-        <input
-          id="audit-after"
-          value={after}
-          onChange={(e) => setAfter(e.target.value)}
-          inputMode="numeric"
-          size={8}
-        />
-      </div>
+      <TextField id="audit-actor" label="Actor" value={actor} placeholder="admin" onValue={setActor} />
+      <TextField
+        id="audit-action"
+        label="Action"
+        value={action}
+        placeholder="auth.login"
+        onValue={setAction}
+      />
+      <TextField
+        id="audit-after"
+        label="After entry"
+        value={after}
+        inputMode="numeric"
+        size={8}
+        onValue={setAfter}
+      />
       <button type="submit" className="primary">
         Filter
       </button>

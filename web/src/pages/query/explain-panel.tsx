@@ -7,6 +7,7 @@ import { usePost } from "../../components/questions/use-post.js";
 import { ErrorBox, Loading } from "../../components/states.js";
 import { explainBody, type ExplainQuestion } from "./query-url.js";
 import { formatPacket } from "./reach-panel.js";
+import { TextField } from "../../components/text-field.js";
 
 const PORTS = [
   ["sport", "Source port"],
@@ -31,52 +32,46 @@ export function ExplainForm(props: { initial?: ExplainQuestion; onAsk: (q: Expla
   };
   return (
     <form className="q-form" onSubmit={submit} aria-label="Explain question">
-      <div className="field">
-        <label htmlFor="explain-src">Source address</label>
-        <input
-          id="explain-src"
-          value={src}
-          required
-          placeholder="10.20.1.15"
-          onChange={(e) => setSrc(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="explain-dst">Destination address</label>
-        <input
-          id="explain-dst"
-          value={dst}
-          required
-          placeholder="10.10.5.20"
-          onChange={(e) => setDst(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="explain-proto">Protocol</label>
-        <input
-          id="explain-proto"
-          value={proto}
-          required
-          list="explain-protocols"
-          onChange={(e) => setProto(e.target.value)}
-        />
+      <TextField
+        id="explain-src"
+        label="Source address"
+        value={src}
+        required
+        placeholder="10.20.1.15"
+        onValue={setSrc}
+      />
+      <TextField
+        id="explain-dst"
+        label="Destination address"
+        value={dst}
+        required
+        placeholder="10.10.5.20"
+        onValue={setDst}
+      />
+      <TextField
+        id="explain-proto"
+        label="Protocol"
+        value={proto}
+        required
+        list="explain-protocols"
+        onValue={setProto}
+      >
         <datalist id="explain-protocols">
           {["tcp", "udp", "icmp", "icmpv6"].map((p) => (
             <option key={p} value={p} />
           ))}
         </datalist>
-      </div>
+      </TextField>
       {PORTS.map(([k, label]) => (
-        <div className="field" key={k}>
-          <label htmlFor={`explain-${k}`}>{label}</label>
-          <input
-            id={`explain-${k}`}
-            inputMode="numeric"
-            pattern="\d*"
-            value={numbers[k]}
-            onChange={(e) => setNumbers((n) => ({ ...n, [k]: e.target.value }))}
-          />
-        </div>
+        <TextField
+          key={k}
+          id={`explain-${k}`}
+          label={label}
+          inputMode="numeric"
+          pattern="\d*"
+          value={numbers[k] ?? ""}
+          onValue={(v) => setNumbers((n) => ({ ...n, [k]: v }))}
+        />
       ))}
       <div className="q-actions">
         <button type="submit" className="primary">

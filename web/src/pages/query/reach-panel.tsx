@@ -7,6 +7,7 @@ import { PacketList, RuleTable, Verdict } from "../../components/questions/rule-
 import { usePost } from "../../components/questions/use-post.js";
 import { Empty, ErrorBox, Loading } from "../../components/states.js";
 import type { ReachQuestion } from "./query-url.js";
+import { TextField } from "../../components/text-field.js";
 
 export function ReachForm(props: { initial?: ReachQuestion; onAsk: (q: ReachQuestion) => void }) {
   const [from, setFrom] = useState(joinList(props.initial?.from ?? []));
@@ -18,35 +19,29 @@ export function ReachForm(props: { initial?: ReachQuestion; onAsk: (q: ReachQues
   };
   return (
     <form className="q-form" onSubmit={submit} aria-label="Reach question">
-      <div className="field">
-        <label htmlFor="reach-from">From</label>
-        <input
-          id="reach-from"
-          value={from}
-          required
-          placeholder="zone:branch"
-          onChange={(e) => setFrom(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="reach-to">To</label>
-        <input
-          id="reach-to"
-          value={to}
-          required
-          placeholder="asset:hq-print-1"
-          onChange={(e) => setTo(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="reach-services">Services</label>
-        <input
-          id="reach-services"
-          value={services}
-          placeholder="https, tcp/8443 (empty: all)"
-          onChange={(e) => setServices(e.target.value)}
-        />
-      </div>
+      <TextField
+        id="reach-from"
+        label="From"
+        value={from}
+        required
+        placeholder="zone:branch"
+        onValue={setFrom}
+      />
+      <TextField
+        id="reach-to"
+        label="To"
+        value={to}
+        required
+        placeholder="asset:hq-print-1"
+        onValue={setTo}
+      />
+      <TextField
+        id="reach-services"
+        label="Services"
+        value={services}
+        placeholder="https, tcp/8443 (empty: all)"
+        onValue={setServices}
+      />
       <div className="q-actions">
         <button type="submit" className="primary">
           Ask reach
