@@ -191,6 +191,8 @@ export interface RequestRepo {
     request: Omit<AccessRequestRecord, "id" | "decidedBy" | "decidedAt" | "decisionNote" | "versionId">,
   ): Promise<AccessRequestRecord>;
   get(id: number): Promise<AccessRequestRecord | undefined>;
+  /** The highest id given so far (0 for none): names the next request's flow without reading them all. */
+  lastId(): Promise<number>;
   list(options?: { state?: RequestState; requester?: string }): Promise<AccessRequestRecord[]>;
   update(
     id: number,

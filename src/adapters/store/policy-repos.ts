@@ -17,7 +17,7 @@ import type {
   VersionRecord,
   VersionRepo,
 } from "../../app/store.js";
-import { fromFlag, fromJson, toFlag, toJson } from "./codec.js";
+import { fromFlag, fromJson, toCount, toFlag, toJson } from "./codec.js";
 import type {
   AccessRequestsTable,
   ConfigsTable,
@@ -166,6 +166,13 @@ export function requestRepo(db: Kysely<Database>): RequestRepo {
       return toRequest(row);
     },
     get,
+    async lastId() {
+      const row = await db
+        .selectFrom("access_requests")
+        .select((eb) => eb.fn.max("id").as("last"))
+        .executeTakeFirst();
+      return toCount(row?.last ?? 0);
+    },
     async list(options = {}) {
       let q = db.selectFrom("access_requests").selectAll().orderBy("id", "desc");
       if (options.state !== undefined) q = q.where("state", "=", options.state);

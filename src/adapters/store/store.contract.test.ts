@@ -293,6 +293,7 @@ function storeContract(name: string, skip: string | undefined, backend: () => Pr
         risk: { r: [] },
         score: 42.5,
       };
+      expect(await store.requests.lastId()).toBe(0);
       const r1 = await store.requests.create(base);
       const r2 = await store.requests.create({ ...base, requester: "sam" });
       expect(r1).toMatchObject({
@@ -322,6 +323,7 @@ function storeContract(name: string, skip: string | undefined, backend: () => Pr
       expect((await store.requests.list({ state: "pending" })).map((r) => r.id)).toEqual([r2.id]);
       expect((await store.requests.list({ requester: "rita" })).map((r) => r.id)).toEqual([r1.id]);
       expect(await store.requests.update(9999, { state: "withdrawn" })).toBeUndefined();
+      expect(await store.requests.lastId()).toBe(Math.max(r1.id, r2.id));
     });
 
     it("configs and deployments: create, get, list by version and point, update a deployment", async () => {

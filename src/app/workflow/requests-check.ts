@@ -1,7 +1,6 @@
 // The risk check of an access request without filing it: what the console shows live while someone types one.
 
-import type { Store } from "../store.js";
-import { isProblem, problem, type Result } from "./problem.js";
+import { isProblem, type Result } from "./problem.js";
 import type { AccessRequests, StoredRisk } from "./requests.js";
 import { parseRequestSpec } from "./requests-spec.js";
 import type { PolicyVersions } from "./versions.js";
@@ -20,7 +19,7 @@ export interface RequestCheck {
  * short justification is not a problem here: people type it last, and they want the risk before.
  */
 export async function checkAccessRequest(
-  deps: { readonly store: Store; readonly versions: PolicyVersions; readonly requests: AccessRequests },
+  deps: { readonly versions: PolicyVersions; readonly requests: AccessRequests },
   actor: string,
   input: unknown,
 ): Promise<Result<RequestCheck>> {
@@ -32,12 +31,7 @@ export async function checkAccessRequest(
       : { ...body, justification: PENDING_JUSTIFICATION };
   const parsed = parseRequestSpec(withReason, deps.versions.today());
   if (!parsed.ok) return parsed;
-  const current = await deps.versions.current();
-  if (!current) return problem("conflict", "Cannot check a request: there is no approved policy version yet");
-  const all = await deps.store.requests.list();
-  const next = all.reduce((n, r) => Math.max(n, r.id), 0) + 1;
-  // AccessRequests' own preparation, so that the check and the filing can never judge a request differently.
-  const c = deps.requests.candidate(current, parsed.spec, actor, next);
+  const c = await deps.requests.assess(parsed.spec, actor, "check");
   if (isProblem(c)) return c;
   return { ok: true, flow: c.flowName, risk: c.risk };
 }

@@ -43,12 +43,7 @@ export class AccessRequests {
   ): Promise<Result<{ request: AccessRequestRecord; risk: StoredRisk }>> {
     const parsed = parseRequestSpec(input, this.versions.today());
     if (!parsed.ok) return parsed;
-    const current = await this.versions.current();
-    if (!current)
-      return problem("conflict", "Cannot file a request: there is no approved policy version yet");
-    const all = await this.store.requests.list();
-    const next = all.reduce((n, r) => Math.max(n, r.id), 0) + 1;
-    const c = this.candidate(current, parsed.spec, actor, next);
+    const c = await this.assess(parsed.spec, actor, "file");
     if (isProblem(c)) return c;
     return this.store.transaction(async (tx) => {
       const request = await tx.requests.create({
@@ -64,7 +59,7 @@ export class AccessRequests {
         action: "request.create",
         target: `request:${request.id}`,
         clientAddress: client?.address ?? "",
-        detail: { score: c.risk.score, level: c.risk.level, versionId: current.record.id },
+        detail: { score: c.risk.score, level: c.risk.level, versionId: c.risk.versionId },
       });
       return { ok: true, request, risk: c.risk };
     });
@@ -74,8 +69,23 @@ export class AccessRequests {
    * The policy in force with the request's flow added, opened and risk-checked. Problems the flow brings are
    * "invalid-input" with their diagnostics; problems the policy already had are not the requester's.
    */
-  /** @internal Used by requests-check.ts: the same preparation for a dry run. */
-  candidate(current: VersionView, spec: RequestSpec, requester: string, n: number): Candidate | Problem {
+  /**
+   * The request's flow added to the policy in force, opened and risk-checked: what filing stores and what the
+   * console's live check shows, by one path so that the two never judge a request differently.
+   */
+  async assess(spec: RequestSpec, requester: string, verb: "file" | "check"): Promise<Candidate | Problem> {
+    const current = await this.versions.current();
+    if (!current)
+      return problem("conflict", `Cannot ${verb} a request: there is no approved policy version yet`);
+    return this.candidate(current, spec, requester, (await this.store.requests.lastId()) + 1);
+  }
+
+  private candidate(
+    current: VersionView,
+    spec: RequestSpec,
+    requester: string,
+    n: number,
+  ): Candidate | Problem {
     const today = this.versions.today();
     const taken = new Set(
       [...current.opened.loaded.policy.flows, ...current.opened.loaded.policy.denies].map((r) => r.name),

@@ -1,7 +1,6 @@
 // Data the console needs beyond the workflow routes: the live risk check of an access request being typed.
 
 import { z } from "zod";
-import type { Store } from "../../../app/store.js";
 import { checkAccessRequest } from "../../../app/workflow/requests-check.js";
 import type { AccessRequests } from "../../../app/workflow/requests.js";
 import type { PolicyVersions } from "../../../app/workflow/versions.js";
@@ -9,7 +8,6 @@ import { problemFromApp } from "../problem.js";
 import { dateString, route, type RouteSpec } from "../route.js";
 
 export interface ConsoleDataServices {
-  readonly store: Store;
   readonly versions: PolicyVersions;
   readonly requests: AccessRequests;
 }
