@@ -5,9 +5,10 @@ import { roleNeedsMfa } from "../roles.js";
 import type { Store, UserChange, UserRecord } from "../store.js";
 import type { AuthConfig } from "./config.js";
 import { passwordUser } from "./passwords.js";
+import { spendSecondFactor } from "./second-factor.js";
 import { SessionService, type SessionCheck } from "./sessions.js";
 import { Throttle } from "./throttle.js";
-import { acceptTotp, newRecoveryCodes, newTotpSecret, totpUri, useRecoveryCode } from "./totp.js";
+import { acceptTotp, newRecoveryCodes, newTotpSecret, totpUri } from "./totp.js";
 import { secondFactorMethods, type SecondFactorMethod } from "./webauthn-settings.js";
 import { fail, toPublicUser, type Actor, type Client, type Failure, type PublicUser } from "./types.js";
 
@@ -94,32 +95,11 @@ export class AuthService {
     if (methods.length > 0) {
       if (!input.totp && !input.recoveryCode)
         return { ...(await this.failed(usable, username, client, "mfa-required", false)), methods };
-      const method = await this.secondFactor(usable.id, input, now);
+      const method = await spendSecondFactor(this.store, usable.id, input, now);
       if (!method) return this.failed(usable, username, client, "mfa-invalid");
       return this.succeed(usable, client, "full", method);
     }
     return this.succeed(usable, client, roleNeedsMfa(usable.role) ? "password" : "full", "password");
-  }
-
-  /** Checks the TOTP code or recovery code and spends it, in one transaction so a code is used only once. */
-  private secondFactor(userId: number, input: LoginInput, now: Date): Promise<string | undefined> {
-    return this.store.transaction(async (tx) => {
-      const user = await tx.users.byId(userId);
-      if (!user) return undefined;
-      // Recovery codes also serve users whose only second factor is a security key.
-      const step =
-        input.totp && user.totpEnabled && user.totpSecret
-          ? acceptTotp(user.totpSecret, input.totp, now, user.totpLastStep)
-          : undefined;
-      if (step !== undefined) {
-        await tx.users.update(user.id, { totpLastStep: step });
-        return "totp";
-      }
-      const left = input.recoveryCode ? useRecoveryCode(user.recoveryCodes, input.recoveryCode) : undefined;
-      if (!left) return undefined;
-      await tx.users.update(user.id, { recoveryCodes: left });
-      return "recovery-code";
-    });
   }
 
   private async succeed(

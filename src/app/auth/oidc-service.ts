@@ -1,6 +1,7 @@
 // Signing in through an OIDC identity provider: from the provider's verified claims to a Rampart user (created
 // or updated to the role the provider's groups map to) and a new session; every outcome audited.
 
+import { spendSecondFactor } from "./second-factor.js";
 import { AuditLog, type Clock } from "../audit.js";
 import { roleNeedsMfa, type Role } from "../roles.js";
 import type { Store, UserRecord } from "../store.js";
@@ -15,7 +16,6 @@ import {
 } from "./oidc.js";
 import type { SessionService } from "./sessions.js";
 import { Throttle } from "./throttle.js";
-import { acceptTotp, useRecoveryCode } from "./totp.js";
 import { fail, toPublicUser, type Client, type Failure, type PublicUser } from "./types.js";
 
 export type OidcFailureCode =
@@ -212,7 +212,7 @@ export class OidcService {
         ...fail(blocked.code, `Too many failed sign-ins; try again in ${blocked.retryAfterSeconds} seconds`),
         retryAfterSeconds: blocked.retryAfterSeconds,
       };
-    const method = await this.spendSecondFactor(user.id, input, now);
+    const method = await spendSecondFactor(this.store, user.id, input, now);
     return this.store.transaction(async (tx) => {
       const base = { actor: user.username, target: `user:${user.username}`, clientAddress: client.address };
       if (!method) {
@@ -228,27 +228,6 @@ export class OidcService {
       await tx.sessions.upgrade(sessionIdHash, "full");
       await this.audit.within(tx).record({ ...base, action: "auth.mfa", detail: { method, sso: true } });
       return { ok: true as const, user: toPublicUser(user) };
-    });
-  }
-
-  /** Checks the TOTP or recovery code and spends it in one transaction (as AuthService does at sign-in). */
-  private spendSecondFactor(
-    userId: number,
-    input: { totp?: string; recoveryCode?: string },
-    now: Date,
-  ): Promise<string | undefined> {
-    return this.store.transaction(async (tx) => {
-      const u = await tx.users.byId(userId);
-      if (!u?.totpSecret) return undefined;
-      const step = input.totp ? acceptTotp(u.totpSecret, input.totp, now, u.totpLastStep) : undefined;
-      if (step !== undefined) {
-        await tx.users.update(u.id, { totpLastStep: step });
-        return "totp";
-      }
-      const left = input.recoveryCode ? useRecoveryCode(u.recoveryCodes, input.recoveryCode) : undefined;
-      if (!left) return undefined;
-      await tx.users.update(u.id, { recoveryCodes: left });
-      return "recovery-code";
     });
   }
 }
