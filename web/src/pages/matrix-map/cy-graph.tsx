@@ -70,7 +70,7 @@ const STYLE: cytoscape.StylesheetJson = [
 
 /**
  * Cytoscape injects a <style> for its container unless an element with this id exists; the console's Content
- * Security Policy forbids inline styles, so a placeholder stands in and matrix-map.css holds the rule.
+ * Security Policy forbids inline styles, so an empty <meta> with that id stands in and matrix-map.css holds the rule.
  */
 function preventInlineStylesheet(): void {
   const id = "__________cytoscape_stylesheet";
